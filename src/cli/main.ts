@@ -1,0 +1,77 @@
+/**
+ * The `cchost` command line. Each command is declared once in `COMMANDS`; `cchost --help` and
+ * `cchost help COMMAND` are generated from the table.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly run: (args: string[]) => Promise<number>;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const COMMANDS: Record<string, Command> = {
+  version: {
+    summary: 'print the cchost version',
+    usage: 'cchost version',
+    run: async () => {
+      console.log(`cchost ${version()}`);
+      return 0;
+    },
+  },
+  help: {
+    summary: 'show help for cchost or one command',
+    usage: 'cchost help [COMMAND]',
+    run: async (args) => {
+      const name = args[0];
+      if (name === undefined) {
+        console.log(usage());
+        return 0;
+      }
+      const cmd = COMMANDS[name];
+      if (cmd === undefined) {
+        console.error(`cchost: unknown command '${name}'. Run 'cchost --help' for the list.`);
+        return 2;
+      }
+      console.log(`${cmd.usage}\n\n${cmd.summary}`);
+      return 0;
+    },
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return [
+    `cchost ${version()}: a node for dApp asset chains (UTXO + crypto-condition modules + aBFT finality)`,
+    '',
+    'Usage: cchost COMMAND [ARGS...]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    "Run 'cchost help COMMAND' for a command's options.",
+  ].join('\n');
+}
+
+/** Runs the CLI with `argv` (without the node and script paths) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') {
+    console.log(usage());
+    return 0;
+  }
+  if (first === '--version' || first === '-V') return COMMANDS['version']!.run([]);
+  const cmd = COMMANDS[first];
+  if (cmd === undefined) {
+    console.error(`cchost: unknown command '${first}'. Run 'cchost --help' for the list.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) return COMMANDS['help']!.run([first]);
+  return cmd.run(rest);
+}
