@@ -106,7 +106,7 @@ test('isValidPubkey follows CPubKey: header byte must match the length, point mu
   const u02 = u.slice();
   u02[0] = 0x02;
   const offCurve = u.slice();
-  offCurve[64] ^= 1;
+  offCurve[64]! ^= 1;
   const badX = new Uint8Array(33);
   badX[0] = 0x02;
   badX[32] = 5; // x = 5: 5^3 + 7 = 132 is not a square mod p
