@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Transaction } from 'bitcoinjs-lib';
 import { printTally, readVectorJson, readVectorText } from '../helpers/vectors.ts';
-import { parseScriptNotation } from '../helpers/scriptNotation.ts';
+import { parseScriptNotation, seededRandom } from '../helpers/scriptNotation.ts';
 import {
   ALL_CORE_FLAGS,
   SCRIPT_VERIFY_CLEANSTACK,
@@ -162,22 +162,10 @@ test('script_tests.json with the CC flag on: only the two declared rows change, 
   assert.deepEqual(deviations, [919, 920]);
 });
 
-/** Small seeded PRNG (mulberry32) so fuzz failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
 test('script_tests.json flag fuzz: fewer flags keep OK rows OK, more flags keep failing rows failing', () => {
   const runs = Math.max(1, Math.min(256, Math.floor(Number(process.env['CCHOST_FUZZ_RUNS'] ?? '8000') / 1000)));
   const seed = Number(process.env['CCHOST_FUZZ_SEED'] ?? '20260427');
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   // Flags that are not purely restrictive are left alone, as in Core; the CC flag is never drawn.
   const drawable =
     ALL_CORE_FLAGS &
