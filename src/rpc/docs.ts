@@ -3,7 +3,7 @@
  * docs cannot drift from what the node serves. Output is deterministic for a given table.
  */
 import { RPC_CODES, RPC_ERRORS } from './errors.ts';
-import { cliExample, typeLabel, usageLine } from './help.ts';
+import { cliExample, usageLine } from './help.ts';
 import { stringifyJson } from './json.ts';
 import type { AnyMethod, ParamSpec } from './method.ts';
 import { expectedText, isRequired } from './params.ts';
@@ -37,8 +37,7 @@ function groupsOf(table: MethodTable): Map<string, AnyMethod[]> {
 function paramRow(p: ParamSpec, i: number | undefined): string {
   const req = p.namedOnly === true ? 'named only' : isRequired(p) ? 'yes' : 'no';
   const def = p.default !== undefined ? `\`${stringifyJson(p.default)}\`` : '';
-  const type = `${typeLabel(p)}${expectedText(p) !== p.type ? ` (${expectedText(p)})` : ''}`;
-  return `| ${i ?? '-'} | \`${p.name}\` | ${cell(type)} | ${req} | ${def} | ${cell(p.description)} |`;
+  return `| ${i ?? '-'} | \`${p.name}\` | ${cell(expectedText(p))} | ${req} | ${def} | ${cell(p.description)} |`;
 }
 
 function methodSection(m: AnyMethod): string[] {

@@ -145,7 +145,7 @@ export const helpMethod = defineMethod({
   allowInWarmup: true,
   params: [{ name: 'command', type: 'string', required: false, description: 'The command to get help on' }],
   result: { description: 'The help text (a string)', schema: { type: 'string' } },
-  example: { params: ['getblockcount'], result: 'getblockcount\n\nReturns the height of the most-work fully-validated chain...' },
+  example: { params: ['help'], result: 'help ( "command" )\n\nList all commands, or get help for a specified command.\n...' },
   errors: [{ code: 'rpc/METHOD_NOT_FOUND', rpc: 'RPC_METHOD_NOT_FOUND', description: 'no command by that name' }],
   handler: ({ command }, ctx) => {
     if (command === undefined) return helpIndex(ctx.table);
