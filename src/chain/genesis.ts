@@ -18,7 +18,7 @@ import { concatBytes } from '../util/bytes.ts';
 import { ancestorsRoot, EMPTY_ANCESTORS } from './block/ancestors.ts';
 import { blockId } from './block/sign.ts';
 import type { Block, BlockHeader, BlockRef } from './block/types.ts';
-import { merkleRoot } from './merkle.ts';
+import { txMerkleRoot } from './merkle.ts';
 import { chainIdBytes } from './spec/canonical.ts';
 import type { ChainSpec } from './spec/types.ts';
 
@@ -91,7 +91,7 @@ export function buildGenesisBlock(spec: ChainSpec): Block {
     producer: '',
     activeVersion: spec.schedule.version,
     pendingVersion: 0,
-    txRoot: merkleRoot([tx.getHash()]).root,
+    txRoot: txMerkleRoot([tx]).root,
     stateRoot: ZERO32.slice(),
     ancestorsRoot: ancestorsRoot(EMPTY_ANCESTORS),
     justify: NULL_BLOCK_REF,

@@ -4,6 +4,7 @@
  * with itself), including Core's CVE-2012-2459 mutation flag, plus branches for light-client proofs.
  * Hashes are in internal byte order (as `Transaction.getHash()` returns them; display hex is reversed).
  */
+import type { Transaction } from 'bitcoinjs-lib';
 import { hash256 } from '../crypto/hash.ts';
 import { equalBytes } from '../util/bytes.ts';
 
@@ -43,6 +44,14 @@ export function merkleRoot(leaves: readonly Uint8Array[]): MerkleResult {
     level = next;
   }
   return { root: level[0]!.slice(), mutated };
+}
+
+/**
+ * The `txRoot` of a block's transactions (txids in internal order) with the mutation flag; a block
+ * whose root is `mutated` must be rejected even when the root matches its header.
+ */
+export function txMerkleRoot(txs: readonly Transaction[]): MerkleResult {
+  return merkleRoot(txs.map((tx) => tx.getHash()));
 }
 
 /**
