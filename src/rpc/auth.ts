@@ -41,6 +41,7 @@ export function newCookieCredential(): RpcCredential {
  */
 export function writeCookie(path: string, c: RpcCredential): void {
   const tmp = `${path}.tmp`;
+  rmSync(tmp, { force: true }); // a leftover would keep its old permissions
   writeFileSync(tmp, `${c.user}:${c.password}`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);

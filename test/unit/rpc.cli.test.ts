@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRpcClient, RpcClientError } from '../../src/rpc/client.ts';
@@ -149,4 +151,26 @@ test('default: `cchost rpc help METHOD` prints the generated help', async () => 
   const r = await cli(['help', 'add']);
   assert.equal(r.code, 0);
   assert.match(r.out, /^add a \( b \)\n/);
+});
+
+test('args: --rpcwait retries until the server is up, then reads the fresh cookie', async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const dir = mkdtempSync(join(tmpdir(), 'cchost-rpcwait-'));
+  const later = new Promise((r) => setTimeout(r, 300)).then(() => startRpcServer({ table: toyTable(), datadir: dir, port }));
+  let out = '';
+  let err = '';
+  try {
+    const code = await runRpcCli(['--rpcwait', '--rpcwaittimeout=10', '--rpcport', String(port), '--datadir', dir, 'echo', 'up'], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      env: {},
+    });
+    assert.deepEqual([code, out, err], [0, 'up\n', '']);
+  } finally {
+    await (await later).close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
