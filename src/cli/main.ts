@@ -3,11 +3,14 @@
  * `cchost help COMMAND` are generated from the table.
  */
 import { readFileSync } from 'node:fs';
+import { RPC_CLI_USAGE, runRpcCli } from '../rpc/cli.ts';
 
 interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly run: (args: string[]) => Promise<number>;
+  /** The command parses its own `--help` (its arguments may legitimately contain it). */
+  readonly ownHelp?: boolean;
 }
 
 function version(): string {
@@ -16,6 +19,12 @@ function version(): string {
 }
 
 const COMMANDS: Record<string, Command> = {
+  rpc: {
+    summary: 'call a JSON-RPC method of a running node (bitcoin-cli style)',
+    usage: RPC_CLI_USAGE,
+    run: (args) => runRpcCli(args),
+    ownHelp: true,
+  },
   version: {
     summary: 'print the cchost version',
     usage: 'cchost version',
@@ -72,6 +81,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`cchost: unknown command '${first}'. Run 'cchost --help' for the list.`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) return COMMANDS['help']!.run([first]);
+  if (!cmd.ownHelp && (rest.includes('--help') || rest.includes('-h'))) return COMMANDS['help']!.run([first]);
   return cmd.run(rest);
 }
