@@ -9,6 +9,7 @@ import { NULL_BLOCK_REF, buildCoinbase, buildGenesisBlock, buildGenesisTransacti
 import { chainIdBytes, defaultDevSpec } from '../../src/chain/spec/index.ts';
 import type { ChainSpec } from '../../src/chain/spec/index.ts';
 import { COIN } from '../../src/chain/params.ts';
+import { checkTransaction } from '../../src/chain/checkTransaction.ts';
 
 const priv = (s: string) => sha256(utf8(s));
 const addr = (s: string) => addressFromPubkey(publicKeyFromPrivate(priv(s)));
@@ -115,4 +116,17 @@ test('coinbase: pays the amount to the producer script; heights and nonces give 
   assert.equal(ids.size, 5);
   assert.throws(() => buildCoinbase(0, script, 1n), RangeError);
   assert.throws(() => buildCoinbase(1, script, 1n, new Uint8Array(76)), RangeError);
+});
+
+test("genesis and coinbase transactions pass Core's CheckTransaction", () => {
+  const spec = devSpec();
+  for (const tx of [
+    buildGenesisTransaction(spec),
+    buildGenesisTransaction(devSpec({ allocations: false })),
+    ...[1, 16, 17, 1_000_000, 0xffffffff].map((h) => buildCoinbase(h, Uint8Array.of(0x51), 3n * COIN)),
+    buildCoinbase(2, Uint8Array.of(0x51), 0n, new Uint8Array(75)),
+  ]) {
+    const r = checkTransaction(tx, { maxTxBytes: spec.limits.maxTxBytes });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+  }
 });

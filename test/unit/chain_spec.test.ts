@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { sha256, taggedHash } from '../../src/crypto/hash.ts';
 import { addressFromPubkey, encodeAddress } from '../../src/crypto/address.ts';
 import { publicKeyFromPrivate, xOnlyPublicKeyFromPrivate } from '../../src/crypto/secp256k1.ts';
@@ -17,6 +18,8 @@ import {
 } from '../../src/chain/spec/index.ts';
 import type { ChainSpec, SpecError } from '../../src/chain/spec/index.ts';
 import { COIN, MAX_MONEY, blockReward, slotAt, slotStartMs } from '../../src/chain/params.ts';
+import { buildGenesisBlock } from '../../src/chain/genesis.ts';
+import { blockId } from '../../src/chain/block/index.ts';
 
 const priv = (s: string) => sha256(utf8(s));
 const xkey = (s: string) => toHex(xOnlyPublicKeyFromPrivate(priv(s)));
@@ -374,4 +377,15 @@ test('params: the slot clock starts at genesisTimeMs with slotMs slots', () => {
   assert.equal(slotAt(s, s.genesisTimeMs + 500), 1);
   assert.equal(slotAt(s, s.genesisTimeMs - 1), -1);
   assert.equal(slotStartMs(s, 7), s.genesisTimeMs + 3500);
+});
+
+test('docs: the example in docs/chain-spec.md is valid and has the chain id and genesis id the text states', () => {
+  const text = readFileSync(new URL('../../docs/chain-spec.md', import.meta.url), 'utf8');
+  const example = /## Example\s+```json\n([\s\S]*?)\n```/.exec(text);
+  const ids = /chain id is `([0-9a-f]{64})` and its genesis block\s+id `([0-9a-f]{64})`/.exec(text);
+  assert.ok(example && ids, 'the example and its ids are in the document');
+  const r = parseChainSpecText(example[1]!);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.equal(chainId(r.value), ids[1]);
+  assert.equal(toHex(blockId(buildGenesisBlock(r.value).header)), ids[2]);
 });
