@@ -311,7 +311,7 @@ function parseProducers(c: Checker, v: unknown): ScheduleEntry[] | undefined {
           isHex(keyHex) && keyHex.length === 64 ? 'is not the x coordinate of a secp256k1 point' : 'is not 64 hex digits',
           compressed
             ? `give the 32-byte x-only (BIP-340) key: drop the leading "${keyHex.slice(0, 2)}" of the compressed key`
-            : 'give the 32-byte x-only (BIP-340) public key as 64 hex digits (cchost keys new prints it)',
+            : 'give the 32-byte x-only (BIP-340) public key as 64 hex digits (the "key" of a keys file written by cchost chain new --producers N)',
         );
       }
     }
