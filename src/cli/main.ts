@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RPC_CLI_USAGE, runRpcCli } from '../rpc/cli.ts';
+import { CHAIN_NEW_USAGE, runChainNew } from './chainNew.ts';
 
 interface Command {
   readonly summary: string;
@@ -19,6 +20,15 @@ function version(): string {
 }
 
 const COMMANDS: Record<string, Command> = {
+  chain: {
+    summary: 'create a chain spec: cchost chain new --name NAME [--producers N]',
+    usage: CHAIN_NEW_USAGE,
+    run: async (args) => {
+      if (args[0] === 'new') return runChainNew(args.slice(1));
+      console.error(`cchost chain: unknown subcommand '${args[0] ?? ''}'; use 'cchost chain new' (see 'cchost help chain')`);
+      return 2;
+    },
+  },
   rpc: {
     summary: 'call a JSON-RPC method of a running node (bitcoin-cli style)',
     usage: RPC_CLI_USAGE,
