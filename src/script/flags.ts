@@ -117,6 +117,16 @@ export const MANDATORY_SCRIPT_VERIFY_FLAGS =
   SCRIPT_VERIFY_TAPROOT;
 
 /**
+ * cchost's block (consensus) flags, per DESIGN.md §3: Core's mandatory set plus STRICTENC, LOW_S and
+ * NULLFAIL. A new chain has no legacy transactions to keep valid, so signature malleability rules that
+ * Core can only enforce as relay policy are consensus here. The node adds SCRIPT_VERIFY_CRYPTOCONDITIONS
+ * from the CC activation height. Every block-valid script is also mempool-valid (the standard set is a
+ * superset), which the script-verification cache relies on.
+ */
+export const BLOCK_SCRIPT_VERIFY_FLAGS =
+  MANDATORY_SCRIPT_VERIFY_FLAGS | SCRIPT_VERIFY_STRICTENC | SCRIPT_VERIFY_LOW_S | SCRIPT_VERIFY_NULLFAIL;
+
+/**
  * Core's STANDARD_SCRIPT_VERIFY_FLAGS (mempool relay): the mandatory set plus STRICTENC, MINIMALDATA,
  * DISCOURAGE_UPGRADABLE_NOPS, CLEANSTACK, MINIMALIF, NULLFAIL, LOW_S, CONST_SCRIPTCODE and the
  * witness/taproot discourage flags; i.e. all 21 Core flags except SIGPUSHONLY (Core checks push-only
