@@ -168,7 +168,7 @@ function parts(node: CCNode, depth: number, lim: Limits): Parts {
       if (k.length !== 33 || (k[0] !== 2 && k[0] !== 3)) {
         fail(CCErrorCode.PARSE, 'A6.7', `secp256k1 public key must be 33 bytes starting 02/03 (got ${k.length} bytes)`);
       }
-      if (!isValidPubkey(k)) fail(CCErrorCode.PARSE, 'A6.7', 'secp256k1 public key is not on the curve');
+      if (!onCurve(k)) fail(CCErrorCode.PARSE, 'A6.7', 'secp256k1 public key is not on the curve');
       return { typeId: 5, contents: sequence([tlv(0x80, [k])]), cost: 131072, subtypes: 0, height: 1 };
     }
     case 'eval': {
@@ -241,6 +241,23 @@ export function conditionBytes(c: Condition): Uint8Array {
 export function fingerprintContentsOf(node: CCNode, lim: Limits): Uint8Array {
   deriveRoot(node, lim);
   return parts(node, 1, lim).contents;
+}
+
+// Curve membership is a pure function of the key bytes and the same keys recur (module global keys,
+// a wallet's keys), so verdicts are memoised; the map is cleared when full to stay bounded.
+const pointCache = new Map<string, boolean>();
+const POINT_CACHE_MAX = 4096;
+
+/** True when a 33-byte 02/03 key is a point on secp256k1 (memoised). */
+function onCurve(k: Uint8Array): boolean {
+  const id = String.fromCharCode(...k);
+  let v = pointCache.get(id);
+  if (v === undefined) {
+    v = isValidPubkey(k);
+    if (pointCache.size >= POINT_CACHE_MAX) pointCache.clear();
+    pointCache.set(id, v);
+  }
+  return v;
 }
 
 function sequence(items: Uint8Array[]): Uint8Array {

@@ -98,9 +98,9 @@ export function encodeFulfillment(tree: CCNode, opts?: LimitOptions): Result<Uin
 }
 
 /**
- * The condition of a tree (A2, A5): type, fingerprint, cost, subtypes; checks every A10 bound and
- * caches the result per node. Errors: CC_LIMIT, CC_PARSE, CC_UNFULFILLED never (anon roots derive to
- * their own condition), CC_ARG.
+ * The condition of a tree (A2, A5): type, fingerprint, cost, subtypes. Checks every field and A10
+ * bound (root cost included) and caches the result per node; an anon root derives to its own
+ * condition. Errors: CC_LIMIT, CC_PARSE (a field outside A4), CC_ARG (not a tree).
  */
 export function deriveCondition(tree: CCNode, opts?: LimitOptions): Result<Condition, CCError> {
   return catchCC(() => deriveRoot(tree, resolveLimits(opts?.limits)).cond);
