@@ -44,7 +44,7 @@ function fulfillmentAt(buf: Uint8Array, pos: number, limit: number, depth: numbe
     case 0xa0: {
       const f = expectTlv(buf, t.start, t.end, 0x80, 'preimage');
       expectEnd(f.end, t.end, 'the preimage fulfillment');
-      node = { type: 'preimage', preimage: buf.slice(f.start, f.end) };
+      node = { type: 'preimage', preimage: copyOf(buf, f.start, f.end) };
       break;
     }
     case 0xa1: {
@@ -55,7 +55,7 @@ function fulfillmentAt(buf: Uint8Array, pos: number, limit: number, depth: numbe
       const inner = fulfillmentAt(buf, w.start, w.end, depth + 1, lim);
       expectEnd(inner.end, w.end, 'the subfulfillment');
       expectEnd(w.end, t.end, 'the prefix fulfillment');
-      node = { type: 'prefix', prefix: buf.slice(p.start, p.end), maxMessageLength, child: inner.node };
+      node = { type: 'prefix', prefix: copyOf(buf, p.start, p.end), maxMessageLength, child: inner.node };
       break;
     }
     case 0xa2:
@@ -69,8 +69,8 @@ function fulfillmentAt(buf: Uint8Array, pos: number, limit: number, depth: numbe
       if (mLen < 128 || mLen > 512) fail(CCErrorCode.PARSE, 'A6.7', `rsa modulus of ${mLen} bytes (128..512)`, m.at);
       if (buf[m.start] === 0) fail(CCErrorCode.PARSE, 'A6.7', 'rsa modulus has a leading zero byte', m.at);
       if (s.end - s.start !== mLen) fail(CCErrorCode.PARSE, 'A6.7', 'rsa signature length differs from the modulus', s.at);
-      const modulus = buf.slice(m.start, m.end);
-      const signature = buf.slice(s.start, s.end);
+      const modulus = copyOf(buf, m.start, m.end);
+      const signature = copyOf(buf, s.start, s.end);
       if (compareBytes(signature, modulus) >= 0) fail(CCErrorCode.PARSE, 'A6.7', 'rsa signature is not below the modulus', s.at);
       node = { type: 'rsa', modulus, signature };
       break;
@@ -84,15 +84,15 @@ function fulfillmentAt(buf: Uint8Array, pos: number, limit: number, depth: numbe
       const s = expectTlv(buf, k.end, t.end, 0x81, 'signature');
       if (s.end - s.start !== 64) fail(CCErrorCode.PARSE, 'A6.7', `${what} signature of ${s.end - s.start} bytes (64)`, s.at);
       expectEnd(s.end, t.end, `the ${what} fulfillment`);
-      const publicKey = buf.slice(k.start, k.end);
-      const signature = buf.slice(s.start, s.end);
+      const publicKey = copyOf(buf, k.start, k.end);
+      const signature = copyOf(buf, s.start, s.end);
       node = t.tag === 0xa4 ? { type: 'ed25519', publicKey, signature } : { type: 'secp256k1', publicKey, signature };
       break;
     }
     case 0xaf: {
       const c = expectTlv(buf, t.start, t.end, 0x80, 'code');
       expectEnd(c.end, t.end, 'the eval fulfillment');
-      node = { type: 'eval', code: buf.slice(c.start, c.end) };
+      node = { type: 'eval', code: copyOf(buf, c.start, c.end) };
       break;
     }
     default:
@@ -158,8 +158,15 @@ function conditionAt(buf: Uint8Array, pos: number, limit: number, depth: number,
   }
   expectEnd(end, t.end, `the ${info.name} condition`);
   if (cost > lim.maxNodeCost) fail(CCErrorCode.LIMIT, 'A10', `cost ${cost} exceeds ${lim.maxNodeCost}`, c.at);
-  const node: AnonNode = { type: 'anon', typeId: info.id, fingerprint: buf.slice(f.start, f.end), cost, subtypes };
+  const node: AnonNode = { type: 'anon', typeId: info.id, fingerprint: copyOf(buf, f.start, f.end), cost, subtypes };
   return { node, end: t.end };
+}
+
+/** A copy of `buf[start..end)` as a plain Uint8Array (never a view, even when `buf` is a Buffer). */
+function copyOf(buf: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(buf.subarray(start, end));
+  return out;
 }
 
 function hex2(b: number): string {
