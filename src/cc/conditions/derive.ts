@@ -28,11 +28,6 @@ export function cachedConditionBytes(cond: Condition): Uint8Array | undefined {
   return encodedConditions.get(cond);
 }
 
-/** The cached derivation of `node` (default limits only), if it has been derived before. */
-export function cachedDerived(node: CCNode): Derived | undefined {
-  return cache.get(node);
-}
-
 /**
  * Derives the root condition of `node` under `lim`, including the root-cost bound. Fails with CCFail.
  */
