@@ -39,7 +39,10 @@ export interface CcTxContext {
   readonly flags: number;
   /** The transaction's txid (internal byte order). */
   readonly txid: Uint8Array;
-  /** Coins as of just before this transaction: chain + earlier transactions of the block, or chain + mempool. */
+  /**
+   * Coins as of just before this transaction: chain + earlier transactions of the block, or chain +
+   * mempool. Live: read it during the session (`hookForInput` checks and `finish`), not afterwards.
+   */
   readonly view: UtxoView;
   /** An unconfirmed transaction by txid: an earlier one of the same block (block mode) or a mempool one (mempool mode). */
   readonly pendingTx: (txid: Uint8Array) => Transaction | undefined;
