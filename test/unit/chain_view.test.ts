@@ -78,6 +78,7 @@ test('CoinsOverlay: addOutputs skips OP_RETURN and oversized scripts (never spen
     [3, 5, true],
   ]);
   assert.equal(isUnspendable(new Uint8Array(0)), false);
+  assert.throws(() => o.addOutputs(txid, [{ value: 1n, script: Uint8Array.of(0x51) }], 5, false), { code: 'STATE_COIN_EXISTS' }, 'the same outputs twice');
 });
 
 test('genesisDelta: every allocation is a height-0 coin of the genesis txid; the view of block 0', () => {

@@ -74,12 +74,20 @@ export class CoinsOverlay implements UtxoView {
     this.slots.set(key, { outpoint, coin, fresh: true, original: undefined });
   }
 
-  /** Adds every output of a transaction except unspendable ones (`isUnspendable`), keyed from `txidHex`. */
+  /**
+   * Adds every output of a transaction except unspendable ones (`isUnspendable`), keyed from `txidHex`.
+   * The base is not asked whether the outputs exist: a txid is never reused (BIP34 puts the height in
+   * every coinbase, the chain id in genesis, and other transactions spend distinct coins), which is
+   * why Core skips its BIP30 check too; this saves one base (database) read per output. Outputs
+   * already created in this overlay are still refused (STATE_COIN_EXISTS).
+   */
   addOutputs(txid: Uint8Array, outs: readonly { readonly value: bigint; readonly script: Uint8Array }[], height: number, coinbase: boolean, txidHex: string = txidKey(txid)): void {
     for (let vout = 0; vout < outs.length; vout++) {
       const o = outs[vout]!;
       if (isUnspendable(o.script)) continue;
-      this.addCoin({ txid, vout }, { value: o.value, script: o.script, height, coinbase }, keyOf(txidHex, vout));
+      const key = keyOf(txidHex, vout);
+      if (this.slots.has(key)) throw new CchostError('STATE_COIN_EXISTS', `outpoint ${key} already exists in this overlay`, { outpoint: key });
+      this.slots.set(key, { outpoint: { txid, vout }, coin: { value: o.value, script: o.script, height, coinbase }, fresh: true, original: undefined });
     }
   }
 
