@@ -68,15 +68,33 @@ export interface TxView {
   getSpender(txid: Uint8Array, vout: number): SpenderRef | undefined;
 }
 
+/** One entry of a module's index. */
+export interface ModuleIndexEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/** Options of a prefix scan. */
+export interface ModuleScanOptions {
+  /** Descending key order. */
+  readonly reverse?: boolean;
+  /** At most this many entries. */
+  readonly limit?: number;
+  /** Start after this key (exclusive, in scan order), for paging. */
+  readonly after?: Uint8Array;
+}
+
 /**
  * Read access to a module's own index, as of the previous block (B8.4). Keys and values are bytes in
- * the module's own namespace (the store prefixes them; a module never sees another's keys).
- * `iterate(prefix)` yields every entry whose key starts with `prefix`, in ascending unsigned byte
- * order of the key. The store implements it; `EMPTY_INDEX` is the index of a module with no state.
+ * the module's own namespace: the store keeps one namespace per module name, so a module never sees
+ * another's keys; it lays out its tables as key prefixes (e.g. `'u' ‖ txid ‖ vout`). `scan(prefix)`
+ * returns the entries whose key starts with `prefix`, in ascending unsigned byte order of the key
+ * (descending with `reverse`). The SQLite store implements it (`store.moduleIndex(name)`);
+ * `EMPTY_INDEX` is the index of a module with no state.
  */
 export interface ModuleIndexReader {
   get(key: Uint8Array): Uint8Array | undefined;
-  iterate(prefix: Uint8Array): Iterable<readonly [key: Uint8Array, value: Uint8Array]>;
+  scan(prefix: Uint8Array, opts?: ModuleScanOptions): readonly ModuleIndexEntry[];
 }
 
 /** Write access used only by `connect`/`disconnect` (B8.7), inside the block's store transaction. */
@@ -134,8 +152,8 @@ export interface Module {
   readonly rpc: readonly MethodDef[];
 }
 
-/** The index of a module with no state: `get` finds nothing, `iterate` yields nothing. */
+/** The index of a module with no state: `get` finds nothing, `scan` returns nothing. */
 export const EMPTY_INDEX: ModuleIndexReader = Object.freeze({
   get: (): undefined => undefined,
-  iterate: (): Iterable<readonly [Uint8Array, Uint8Array]> => [],
+  scan: (): readonly ModuleIndexEntry[] => [],
 });
