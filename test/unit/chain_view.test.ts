@@ -108,3 +108,19 @@ test('applyDelta / revertDelta refuse a delta computed against another state (ST
   assert.deepEqual([...v.snapshot().keys()], [outpointKey(op(1))]);
   assert.throws(() => revertDelta(v, delta), { code: 'STATE_DELTA_MISMATCH' });
 });
+
+test('txidOf: hashes once per object and freezes the transaction so a cached txid cannot go stale', () => {
+  const spec = makeSpec();
+  const tx = buildGenesisBlock(spec).txs[0]!.clone();
+  const id = txidOf(tx);
+  assert.equal(txidOf(tx), id, 'the same array: computed once');
+  assert.deepEqual(id, new Uint8Array(tx.getHash()));
+  assert.throws(() => tx.setInputScript(0, Buffer.from([1, 2])), TypeError);
+  assert.throws(() => tx.addOutput(Buffer.from([0x51]), 1n), TypeError);
+  assert.throws(() => {
+    tx.locktime = 5;
+  }, TypeError);
+  const copy = tx.clone();
+  copy.locktime = 5;
+  assert.notDeepEqual(txidOf(copy), id);
+});
