@@ -64,6 +64,9 @@ test('error: TX_ALREADY_IN_MEMPOOL, TX_COINBASE, and context-free codes pass thr
   rejected(pool, built.value.block.txs[0]!, ctx(), 'TX_COINBASE');
   const dup = spend([chain.genesisInput(1, 'alice'), chain.genesisInput(1, 'alice')], [{ script: p2pkh('bob'), value: COIN }]);
   rejected(pool, dup, ctx(), 'TX_INPUTS_DUPLICATE');
+  const witness = payFrom(chain, 2, 5000n).clone();
+  witness.setWitness(0, [Buffer.from([1])]);
+  rejected(pool, witness, ctx(), 'TX_DECODE_SEGWIT');
 });
 
 test('error: TX_MEMPOOL_CONFLICT names the mempool transaction already spending the input (no replacement)', () => {

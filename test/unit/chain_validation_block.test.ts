@@ -193,6 +193,10 @@ test('error: BLOCK_TX_INVALID wraps a context-free failure of a transaction', ()
   const e = rejects(chain, chain.assemble([noOut]), 'BLOCK_TX_INVALID');
   assert.equal(e.txError!.code, 'TX_VOUT_EMPTY');
   assert.equal(e.txIndex, 1);
+  const witness = spend([chain.genesisInput(0, 'alice')], [{ script: p2pkh('bob'), value: 999n * COIN }]);
+  witness.setWitness(0, [Buffer.from([1])]);
+  const w = rejects(chain, chain.assemble([witness], { fees: COIN }), 'BLOCK_TX_INVALID');
+  assert.equal(w.txError!.code, 'TX_DECODE_SEGWIT', 'a programmatic transaction object with witness data is refused');
 });
 
 test('header errors: chain, height, parent, slot, future slot, versions, ancestors and state roots', () => {

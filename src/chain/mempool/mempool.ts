@@ -19,6 +19,7 @@
 import type { Transaction } from 'bitcoinjs-lib';
 import type { Result } from '../../util/errors.ts';
 import { checkTransaction, isCoinbase, legacyTxSize } from '../checkTransaction.ts';
+import { TxErrorCode } from '../errors.ts';
 import type { ChainSpec } from '../spec/types.ts';
 import { displayOutpoint, displayTxid, keyOf, txidKey } from '../state/key.ts';
 import { txidOf } from '../state/txid.ts';
@@ -221,6 +222,7 @@ export class Mempool {
     if (this.byKey.has(key)) return txReject(TxRejectCode.ALREADY_IN_MEMPOOL, `${displayTxid(txid)} is already in the mempool`, { reason: 'txn-already-in-mempool' });
     if (isCoinbase(tx)) return txReject(TxRejectCode.COINBASE, 'a coinbase is only valid as the first transaction of a block', { reason: 'coinbase' });
     const spec = this.spec;
+    if (tx.hasWitnesses()) return txReject(TxErrorCode.DECODE_SEGWIT, 'the transaction carries witness data; cchost transactions are legacy only');
     const cf = checkTransaction(tx, { maxTxBytes: spec.limits.maxTxBytes });
     if (!cf.ok) return cf;
     const height = ctx.tipHeight + 1;

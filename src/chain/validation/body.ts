@@ -1,7 +1,8 @@
 /**
  * Context-free block body checks (Core's CheckBlock): a coinbase first and only first, txRoot equal to
  * the merkle root of the txids and not a CVE-2012-2459 mutation, no duplicate txids, the serialized
- * size within `limits.maxBlockBytes`, and every transaction passing `checkTransaction`. Each txid is
+ * size within `limits.maxBlockBytes`, and every transaction free of witness data and passing
+ * `checkTransaction`. Each txid is
  * computed once (`txidOf`) and handed on to connection.
  */
 import { equalBytes } from '../../util/bytes.ts';
@@ -9,6 +10,7 @@ import type { Result } from '../../util/errors.ts';
 import { encodeHeader } from '../block/header.ts';
 import type { Block } from '../block/types.ts';
 import { checkTransaction, isCoinbase, legacyTxSize } from '../checkTransaction.ts';
+import { TxErrorCode } from '../errors.ts';
 import { merkleRoot } from '../merkle.ts';
 import type { ChainSpec } from '../spec/types.ts';
 import { displayTxid, txidKey } from '../state/key.ts';
@@ -71,6 +73,10 @@ export function checkBlockBody(block: Block, spec: ChainSpec, blockBytes?: Uint8
     seen.add(k);
   }
   for (let i = 0; i < txs.length; i++) {
+    if (txs[i]!.hasWitnesses()) {
+      const txError = { code: TxErrorCode.DECODE_SEGWIT, message: 'the transaction carries witness data; cchost transactions are legacy only' };
+      return blockReject(BlockRejectCode.TX_INVALID, `transaction ${i}: ${txError.message}`, { txIndex: i, txid: displayTxid(txids[i]!), txError });
+    }
     const r = checkTransaction(txs[i]!, { maxTxBytes: spec.limits.maxTxBytes });
     if (!r.ok) {
       return blockReject(BlockRejectCode.TX_INVALID, `transaction ${i}: ${r.error.message}`, {
