@@ -235,7 +235,7 @@ test('B10.1 / B10.3: layout, eval code, funcid and schema declaration errors', (
   assert.equal(unwrap(opretPayload(unwrap(opretScript(new Uint8Array(9996).fill(0x70))))).length, 9996);
   assert.equal(codeOf(opretScript(new Uint8Array(9997))), CcHostErrorCode.OPRET, 'script over 10,000 bytes (1 + 3 + 9997)');
   assert.equal(codeOf(decodeLastOpret(s, { outs: [] })), CcHostErrorCode.OPRET);
-  for (const bad of [() => defineOpretSchema(0, {}), () => defineOpretSchema(0x70, { '1': [] }), () => defineOpretSchema(0x70, { AB: [] }), () => defineOpretSchema(0x70, { A: [['x', 'u8'], ['x', 'u8']] }), () => defineOpretSchema(0x70, { A: [['x', 'float' as OpretCodec]] })]) {
+  for (const bad of [() => defineOpretSchema(0, {}), () => defineOpretSchema(0x70, { '1': [] }), () => defineOpretSchema(0x70, { AB: [] }), () => defineOpretSchema(0x70, { A: [['x', 'u8'], ['x', 'u8']] }), () => defineOpretSchema(0x70, { A: [['x', 'float' as OpretCodec]] }), () => defineOpretSchema(0x70, { A: [['__proto__', 'u8']] }), () => defineOpretSchema(0x70, { A: [['', 'u8']] })]) {
     assert.throws(bad, (e: CchostError) => e.code === CcHostErrorCode.OPRET_SCHEMA);
   }
 });

@@ -40,6 +40,8 @@ export interface DecodedOpret {
 export const MAX_OPRET_SCRIPT = 10_000;
 
 const FUNCID = /^[A-Za-z]$/;
+/** Field names: identifiers, so decoded objects stay plain. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const ENC = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -50,7 +52,7 @@ function opretFail(rule: string, message: string): { ok: false; error: CcHostErr
 
 /**
  * Declares a schema (B10.3), checking it: eval code 1..255, funcids single ASCII letters, field names
- * non-empty and unique per funcid, known codecs. Throws CC_OPRET_SCHEMA otherwise (a module bug).
+ * identifiers (not `__proto__`) unique per funcid, known codecs. Throws CC_OPRET_SCHEMA otherwise (a module bug).
  * Example: `defineOpretSchema(0xec, { F: [['oracletxid', 'uint256'], ['pk', 'pubkey'], ['amount', 'i64']] })`.
  */
 export function defineOpretSchema(evalCode: number, funcs: Readonly<Record<string, readonly OpretField[]>>): OpretSchema {
@@ -65,7 +67,8 @@ export function defineOpretSchema(evalCode: number, funcs: Readonly<Record<strin
     if (!Array.isArray(fields)) bad(`funcid ${fid}: fields must be an array`);
     const names = new Set<string>();
     for (const f of fields) {
-      if (!Array.isArray(f) || f.length !== 2 || typeof f[0] !== 'string' || f[0].length === 0) bad(`funcid ${fid}: each field is [name, codec]`);
+      if (!Array.isArray(f) || f.length !== 2 || typeof f[0] !== 'string') bad(`funcid ${fid}: each field is [name, codec]`);
+      if (!FIELD_NAME.test(f[0]) || f[0] === '__proto__') bad(`funcid ${fid}: field name ${JSON.stringify(f[0])} must match ${FIELD_NAME.source} (and not be __proto__)`);
       if (names.has(f[0])) bad(`funcid ${fid}: field ${f[0]} appears twice`);
       if (!OPRET_CODECS.includes(f[1])) bad(`funcid ${fid}: field ${f[0]} has unknown codec ${JSON.stringify(f[1])}`);
       names.add(f[0]);
