@@ -27,13 +27,15 @@ import { balancesOf, listWalletCoins } from './coins.ts';
 import type { CoinSource, WalletCoin } from './coins.ts';
 import { WalletErrorCode, walletError } from './errors.ts';
 import type { WalletError } from './errors.ts';
-import type { Keystore, OwnedScriptMatch } from './keystore.ts';
+import type { Keystore } from './keystore.ts';
 import type { WalletKey } from './keys.ts';
 import { keyP2pkhScript } from './keys.ts';
 import { addressScript, resolveOutputs } from './outputs.ts';
 import type { OutputRequest, ResolvedOutput } from './outputs.ts';
 import { selectCoins } from './select.ts';
 import type { SelectionCandidate } from './select.ts';
+import { finalize } from './finalize.ts';
+import type { FinalPlan, PlannedInput } from './finalize.ts';
 import { ownedScriptSigMax, signOwnedInput } from './sign.ts';
 import type { CcInputSigner } from './sign.ts';
 import { compactSizeLen, inputSize, outputSize, txSize } from './size.ts';
@@ -108,15 +110,6 @@ export interface BuiltTransaction {
 }
 
 type Fail = { ok: false; error: WalletError };
-
-/** An input being planned: its coin and how it will be signed. */
-interface PlannedInput {
-  readonly outpoint: OutPoint;
-  readonly coin: Coin;
-  readonly sequence?: number | undefined;
-  readonly scriptSigMax: number;
-  readonly sign: { readonly kind: 'owned'; readonly match: OwnedScriptMatch } | { readonly kind: 'cc'; readonly signer: CcInputSigner };
-}
 
 function fail(code: WalletErrorCode, message: string, details: Record<string, unknown> = {}): Fail {
   return err(walletError(code, message, details));
@@ -350,7 +343,13 @@ function build(ctx: BuildContext, req: BuildRequest): Result<BuiltTransaction, W
 
 function planFixed(f: FixedInput, n: number, keystore: Keystore, ccActive: boolean, req: BuildRequest): Result<PlannedInput, WalletError> {
   if (f.signer !== undefined) {
-    const max = f.signer.maxScriptSigSize(f.coin);
+    let max: number;
+    try {
+      max = f.signer.maxScriptSigSize(f.coin);
+    } catch (e) {
+      const cause = e instanceof CchostError ? e.toData() : { code: 'ERROR', message: String(e) };
+      return fail(WalletErrorCode.NO_SIGNER, `the CC signer of inputs[${n}] cannot sign it: ${cause.message}`, { input: n, cause });
+    }
     if (!Number.isInteger(max) || max < 1 || max > 0xffff) {
       return fail(WalletErrorCode.BAD_REQUEST, `inputs[${n}]: the signer's maxScriptSigSize must be an integer 1..65535, got ${String(max)}`, { input: n });
     }
@@ -383,94 +382,6 @@ function checkSubtract(indices: readonly number[] | undefined, outs: readonly Re
     seen.add(i);
   }
   return ok([...seen].sort((a, b) => a - b));
-}
-
-/** The final outputs and fee of a plan. */
-interface FinalPlan {
-  readonly outputs: readonly { readonly script: Uint8Array; readonly value: bigint }[];
-  readonly fee: bigint;
-  readonly changeIndex: number;
-  /** Estimated size (signatures at their worst case), ≥ the signed size. */
-  readonly size: number;
-}
-
-/**
- * The exact fee and change for these inputs, or undefined when they fall short (then one more coin is
- * needed). With `subtractFrom`, the fee is taken from those outputs.
- */
-function finalize(
-  inputs: readonly PlannedInput[],
-  outs: readonly ResolvedOutput[],
-  changeScript: Uint8Array,
-  changeOutSize: number,
-  rate: bigint,
-  minChange: bigint,
-  subtractFrom: readonly number[],
-  dustRate: bigint,
-): Result<FinalPlan | undefined, WalletError> {
-  const inSizes = inputs.map((p) => inputSize(p.scriptSigMax));
-  const outSizes = outs.map((o) => outputSize(o.script.length));
-  const sizeNo = txSize(inSizes, outSizes);
-  const sizeWith = txSize(inSizes, [...outSizes, changeOutSize]);
-  const sumIn = inputs.reduce((s, p) => s + p.coin.value, 0n);
-  const pay = outs.reduce((s, o) => s + o.value, 0n);
-  const values = outs.map((o) => o.value);
-
-  let fee: bigint;
-  let change = 0n;
-  let size: number;
-  if (subtractFrom.length === 0) {
-    const feeWith = feeForSize(rate, sizeWith);
-    if (sumIn - pay - feeWith >= minChange) {
-      change = sumIn - pay - feeWith;
-      fee = feeWith;
-      size = sizeWith;
-    } else {
-      const feeNo = feeForSize(rate, sizeNo);
-      if (sumIn - pay < feeNo) return ok(undefined);
-      fee = sumIn - pay; // a change below dust is folded into the fee
-      size = sizeNo;
-    }
-  } else {
-    if (sumIn < pay) return ok(undefined);
-    let required: bigint;
-    if (sumIn - pay >= minChange) {
-      change = sumIn - pay;
-      required = feeForSize(rate, sizeWith);
-      size = sizeWith;
-      fee = required;
-    } else {
-      required = feeForSize(rate, sizeNo);
-      size = sizeNo;
-      fee = required + (sumIn - pay); // the dust left over goes to the fee too
-    }
-    const k = BigInt(subtractFrom.length);
-    const share = required / k;
-    for (const [n, i] of subtractFrom.entries()) {
-      const cut = share + (n === 0 ? required % k : 0n);
-      const left = values[i]! - cut;
-      const min = maxBig(dustThreshold(outs[i]!.script, dustRate), 1n);
-      if (left < min) {
-        return fail(WalletErrorCode.AMOUNT_DUST, `output ${i}: ${formatCoins(values[i]!)} coins cannot pay its ${formatCoins(cut)} share of the fee and stay above dust (${min} satoshis)`, {
-          output: i,
-          amount: values[i]!.toString(),
-          fee: cut.toString(),
-          minimum: min.toString(),
-          hint: 'send a larger amount, or do not subtract the fee from it',
-        });
-      }
-      values[i] = left;
-    }
-  }
-  const outputs = outs.map((o, i) => ({ script: o.script, value: values[i]! }));
-  let changeIndex = -1;
-  if (change > 0n) {
-    // Change goes before a trailing run of OP_RETURN outputs (module oprets stay last).
-    changeIndex = outputs.length;
-    while (changeIndex > 0 && outs[changeIndex - 1]!.kind === 'nulldata') changeIndex--;
-    outputs.splice(changeIndex, 0, { script: changeScript, value: change });
-  }
-  return ok({ outputs, fee, changeIndex, size });
 }
 
 function insufficient(
