@@ -10,8 +10,8 @@ import type { HostModuleSpec } from './types.ts';
 
 /** Module error codes: an upper-case letter, then 2..47 of upper-case letters, digits and `_` (B8.2). */
 export const MODULE_ERROR_CODE = /^[A-Z][A-Z0-9_]{2,47}$/;
-/** Module names: a lower-case letter, then up to 31 lower-case letters, digits, `_` or `-`. */
-export const MODULE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+/** Module names (as chain specs allow them): a lower-case letter, then up to 31 lower-case letters, digits, `.`, `_` or `-`. */
+export const MODULE_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
 
 /** One registered module with the chain's entry for it. */
 export interface RegisteredModule {
