@@ -29,6 +29,6 @@ export type { CcInputSigner } from './sign.ts';
 export { selfCheck } from './check.ts';
 export type { SelfCheckContext } from './check.ts';
 export { buildTransaction } from './build.ts';
-export type { BuildContext, BuildRequest, BuiltTransaction, FixedInput, WalletChainParams } from './build.ts';
+export type { BuildContext, BuildRequest, BuiltTransaction, FixedInput, WalletChainParams } from './request.ts';
 export { Wallet } from './wallet.ts';
 export type { ListUnspentOptions, SendOptions, WalletOptions } from './wallet.ts';

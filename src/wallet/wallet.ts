@@ -9,7 +9,7 @@ import { toHex } from '../util/bytes.ts';
 import { err, ok } from '../util/errors.ts';
 import type { Result } from '../util/errors.ts';
 import { buildTransaction } from './build.ts';
-import type { BuildRequest, BuiltTransaction, WalletChainParams } from './build.ts';
+import type { BuildRequest, BuiltTransaction, WalletChainParams } from './request.ts';
 import { balancesOf, listWalletCoins } from './coins.ts';
 import type { CoinSource, WalletBalances, WalletCoin } from './coins.ts';
 import { WalletErrorCode, walletError } from './errors.ts';
