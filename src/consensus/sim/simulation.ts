@@ -1,0 +1,237 @@
+/**
+ * The deterministic network simulator (CONSENSUS.md §5.12): N producer nodes running the real
+ * consensus core over a seeded virtual network with a virtual clock. Given the same options it
+ * produces the same run, event for event. Scripted faults: byzantine behaviours (see `Behaviour`),
+ * partitions with healing, crashes with restart (with or without the FSI), and rule mutations on the
+ * honest nodes (to prove the checks bite).
+ */
+import type { BlockHeader, BlockRef, Schedule } from '../../chain/block/types.ts';
+import { sha256 } from '../../crypto/hash.ts';
+import { utf8 } from '../../util/bytes.ts';
+import type { ConsensusConfig } from '../config.ts';
+import type { RuleMutations } from '../finalizer.ts';
+import { headerRef } from '../header.ts';
+import { genesisHeaderState } from '../headerState.ts';
+import { DEMOTE_AFTER_MISSED_SLOTS, MIN_PROPOSED_PRODUCERS } from '../params.ts';
+import { NULL_REF } from '../refs.ts';
+import type { HeaderState } from '../types.ts';
+import { Network, SYNCHRONOUS } from './network.ts';
+import type { NetProfile } from './network.ts';
+import { SimNode } from './node.ts';
+import type { Behaviour, Msg, NodeEnv } from './node.ts';
+import { Prng } from './prng.ts';
+import { EventQueue } from './queue.ts';
+import { SimKeys } from './simScheme.ts';
+import { World } from './world.ts';
+import type { Violation } from './world.ts';
+
+/** Options of one simulation run. */
+export interface SimOptions {
+  readonly seed: number;
+  /** Number of producers (all are finalizers). */
+  readonly n: number;
+  /** Virtual duration (ms). */
+  readonly durationMs: number;
+  readonly slotMs?: number;
+  readonly turnLength?: number;
+  readonly net?: NetProfile;
+  /** Byzantine nodes: how many (chosen by the seed) or which, and how they behave. */
+  readonly byzantine?: { readonly count: number; readonly behaviour: Behaviour; readonly indices?: readonly number[] };
+  /** Rule mutations applied to every honest node (teeth tests only). */
+  readonly mutations?: RuleMutations;
+  /** Partition changes: at `atMs`, split into `groups` (node indices), or heal when `groups` is undefined. */
+  readonly partitions?: readonly { readonly atMs: number; readonly groups: readonly (readonly number[])[] | undefined }[];
+  /** Crashes: node down at `atMs` for `downMs`, restarted with or without its FSI. */
+  readonly crashes?: readonly { readonly node: number; readonly atMs: number; readonly downMs: number; readonly keepFsi: boolean }[];
+  /** Schedule proposals: a function of the parent state and slot (see NodeEnv.proposeSchedule). */
+  readonly proposeSchedule?: (parent: HeaderState, slot: number) => Schedule | undefined;
+  /** Slots at the start ignored by the head − LIB statistic (default 2 turns). */
+  readonly warmupSlots?: number;
+  /** Stop at the first safety violation (default true). */
+  readonly stopOnViolation?: boolean;
+}
+
+/** What a run did. */
+export interface SimReport {
+  readonly violations: readonly Violation[];
+  /** Final LIB of every honest node. */
+  readonly honestLibs: readonly BlockRef[];
+  /** Highest final block number any honest node reached, and the lowest. */
+  readonly maxLibNum: number;
+  readonly minLibNum: number;
+  /** Largest head − LIB (blocks) seen at a slot start on an up, honest node after warm-up. */
+  readonly maxHeadMinusLib: number;
+  /** Blocks created, messages sent, events processed. */
+  readonly blocksCreated: number;
+  readonly messages: number;
+  /** Block creation → first honest LIB covering it (ms): percentiles over final blocks. */
+  readonly finalityMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
+  /** Evidence items that reached the final chain, and producers demoted on it (by name). */
+  readonly demotedOnFinalChain: readonly string[];
+  readonly byzantine: readonly number[];
+  /** LIB number of every node at the start of every slot: `libTrace[node][slot]` (slot 0 = genesis). */
+  readonly libTrace: readonly (readonly number[])[];
+  /** The nodes, for tests that inspect them further. */
+  readonly nodes: readonly SimNode[];
+  readonly world: World;
+}
+
+type Event =
+  | { readonly kind: 'slot'; readonly slot: number }
+  | { readonly kind: 'deliver'; readonly from: number; readonly to: number; readonly msg: Msg }
+  | { readonly kind: 'partition'; readonly groups: readonly (readonly number[])[] | undefined }
+  | { readonly kind: 'crash'; readonly node: number }
+  | { readonly kind: 'restart'; readonly node: number; readonly keepFsi: boolean };
+
+/** Producer names p00, p01, … (sorted order = index order). */
+export function simName(i: number): string {
+  return `p${String(i).padStart(2, '0')}`;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+/** The simulated chain's genesis header (slot 0, schedule version 1). */
+export function simGenesis(chainId: Uint8Array): BlockHeader {
+  const z32 = new Uint8Array(32);
+  return {
+    chainId,
+    num: 0,
+    slot: 0,
+    parent: z32,
+    producer: '',
+    activeVersion: 1,
+    pendingVersion: 0,
+    txRoot: z32,
+    stateRoot: z32,
+    ancestorsRoot: z32,
+    justify: NULL_REF,
+    finalRef: NULL_REF,
+    producerSig: new Uint8Array(64),
+  };
+}
+
+/** Runs one simulation to completion (or to the first violation) and reports. */
+export function runSimulation(opts: SimOptions): SimReport {
+  const slotMs = opts.slotMs ?? 500;
+  const rng = new Prng(opts.seed);
+  const keys = new SimKeys();
+  const config: ConsensusConfig = {
+    chainId: sha256(utf8('cchost-sim-chain')),
+    turnLength: opts.turnLength ?? 12,
+    scheme: keys,
+    demoteAfterMissed: DEMOTE_AFTER_MISSED_SLOTS,
+    minProposedProducers: MIN_PROPOSED_PRODUCERS,
+  };
+  const names = [...Array(opts.n).keys()].map(simName);
+  const pairs = names.map((nm) => keys.keyPair(nm));
+  const schedule: Schedule = { version: 1, producers: names.map((nm, i) => ({ name: nm, key: pairs[i]!.pub })) };
+  const world = new World();
+  const gHeader = simGenesis(config.chainId);
+  world.register(gHeader);
+  const gState = genesisHeaderState(headerRef(gHeader), schedule);
+  const byz = opts.byzantine?.indices ?? rng.shuffle([...Array(opts.n).keys()]).slice(0, opts.byzantine?.count ?? 0);
+  const byzSet = new Set(byz);
+  const honest = [...Array(opts.n).keys()].filter((i) => !byzSet.has(i));
+  const net = new Network(opts.n, opts.net ?? SYNCHRONOUS, rng.fork());
+  const queue = new EventQueue<Event>();
+  let now = 0;
+  let messages = 0;
+  const env: NodeEnv = {
+    config,
+    keys,
+    world,
+    rng: rng.fork(),
+    honest,
+    byzantine: byz,
+    nodeCount: opts.n,
+    now: () => now,
+    nowSlot: () => Math.floor(now / slotMs),
+    send: (from, to, msg) => {
+      messages++;
+      const d = net.delay(from, to);
+      if (d !== undefined) queue.push(now + d, { kind: 'deliver', from, to, msg });
+    },
+    ...(opts.proposeSchedule ? { proposeSchedule: opts.proposeSchedule } : {}),
+  };
+  const nodes = names.map(
+    (nm, i) =>
+      new SimNode(i, nm, pairs[i]!.priv, byzSet.has(i) ? opts.byzantine!.behaviour : {}, env, { header: gHeader, state: gState, payload: { value: 0, valid: true } }, byzSet.has(i) ? {} : (opts.mutations ?? {})),
+  );
+  const lastSlot = Math.floor(opts.durationMs / slotMs);
+  for (let s = 1; s <= lastSlot; s++) queue.push(s * slotMs, { kind: 'slot', slot: s });
+  for (const p of opts.partitions ?? []) queue.push(p.atMs, { kind: 'partition', groups: p.groups });
+  for (const c of opts.crashes ?? []) {
+    queue.push(c.atMs, { kind: 'crash', node: c.node });
+    queue.push(c.atMs + c.downMs, { kind: 'restart', node: c.node, keepFsi: c.keepFsi });
+  }
+  const warmup = opts.warmupSlots ?? 2 * config.turnLength;
+  const stop = opts.stopOnViolation ?? true;
+  let maxHeadMinusLib = 0;
+  const libTrace: number[][] = nodes.map(() => [0]);
+  for (;;) {
+    const e = queue.pop();
+    if (e === undefined || e.at > opts.durationMs) break;
+    now = e.at;
+    world.now = now;
+    const ev = e.event;
+    switch (ev.kind) {
+      case 'slot':
+        if (ev.slot > warmup) {
+          for (const i of honest) {
+            const nd = nodes[i]!;
+            if (!nd.down) maxHeadMinusLib = Math.max(maxHeadMinusLib, nd.db.head.ref.num - nd.db.lib.num);
+          }
+        }
+        nodes.forEach((nd, i) => libTrace[i]!.push(nd.db.lib.num));
+        for (const nd of nodes) nd.onSlot(ev.slot);
+        break;
+      case 'deliver':
+        nodes[ev.to]!.receive(ev.from, ev.msg);
+        break;
+      case 'partition':
+        net.partition(ev.groups);
+        break;
+      case 'crash':
+        nodes[ev.node]!.crash();
+        break;
+      case 'restart':
+        nodes[ev.node]!.restart(ev.keepFsi);
+        break;
+    }
+    if (stop && world.violations.length > 0) break;
+  }
+  world.audit();
+  const libs = honest.map((i) => nodes[i]!.db.lib);
+  const lat: number[] = [];
+  for (const [k, t] of world.finalAt) {
+    const b = world.blocks.get(k);
+    if (b !== undefined && b.header.num > 0) lat.push(t - b.createdAt);
+  }
+  lat.sort((a, b) => a - b);
+  const demoted = new Set<string>();
+  const fh = world.finalHead;
+  if (fh !== undefined) {
+    for (const i of honest) {
+      const st = nodes[i]!.db.root.state;
+      if (st.ref.num === nodes[i]!.db.lib.num) for (const s of st.standby) demoted.add(s.name);
+    }
+  }
+  return {
+    violations: world.violations,
+    honestLibs: libs,
+    maxLibNum: Math.max(0, ...libs.map((l) => l.num)),
+    minLibNum: Math.min(...libs.map((l) => l.num)),
+    maxHeadMinusLib,
+    blocksCreated: world.blocks.size - 1,
+    messages,
+    finalityMs: { count: lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? 0 },
+    demotedOnFinalChain: [...demoted].sort(),
+    byzantine: byz,
+    libTrace,
+    nodes,
+    world,
+  };
+}
