@@ -32,3 +32,5 @@ export { buildTransaction } from './build.ts';
 export type { BuildContext, BuildRequest, BuiltTransaction, FixedInput, WalletChainParams } from './request.ts';
 export { Wallet } from './wallet.ts';
 export type { ListUnspentOptions, SendOptions, WalletOptions } from './wallet.ts';
+export { ccInputSigner, walletCcSigner } from './ccSigner.ts';
+export type { CcSignerOptions } from './ccSigner.ts';

@@ -21,7 +21,7 @@ import type { WalletError } from './errors.ts';
 export type OutputRequest =
   /** Pay `amount` satoshis to a P2PKH or P2SH address of this chain. */
   | { readonly address: string; readonly amount: bigint }
-  /** Pay `amount` satoshis to a raw output script (P2PK, a CC output, ...); it must be a standard form. */
+  /** Pay `amount` satoshis to a raw output script (P2PK, a CC output, a module's OP_RETURN with 0, ...); it must be a standard form. */
   | { readonly script: Uint8Array; readonly amount: bigint }
   /** An OP_RETURN output carrying `data` (one push, or one push per element); `amount` defaults to 0. */
   | { readonly data: Uint8Array | readonly Uint8Array[]; readonly amount?: bigint };
@@ -105,7 +105,9 @@ export function resolveOutputs(requests: readonly OutputRequest[], ctx: OutputCo
     } else {
       value = r.amount;
       if (typeof value !== 'bigint') return badAmount(i, 'the amount must be a bigint number of satoshis');
-      if (value <= 0n) return badAmount(i, `the amount must be positive, got ${value}`);
+      // A raw OP_RETURN script (a module's opret) may carry 0; every payment carries at least 1 satoshi.
+      const zeroOk = 'script' in r && r.script instanceof Uint8Array && r.script[0] === OP.OP_RETURN;
+      if (value < 0n || (value === 0n && !zeroOk)) return badAmount(i, `the amount must be positive, got ${value}`);
       if (value > MAX_MONEY) return badAmount(i, `the amount ${value} exceeds MAX_MONEY`);
       if ('address' in r) {
         const s = addressScript(r.address, ctx.prefixes);

@@ -21,7 +21,10 @@ import { xOnlyPublicKeyFromPrivate } from '../../src/crypto/secp256k1.ts';
 import { pushData } from '../../src/script/builder.ts';
 import type { CryptoConditionsHook } from '../../src/script/cc.ts';
 import { TransactionSignatureChecker } from '../../src/script/checker.ts';
-import { STANDARD_SCRIPT_VERIFY_FLAGS } from '../../src/script/flags.ts';
+import { SCRIPT_VERIFY_CRYPTOCONDITIONS, STANDARD_SCRIPT_VERIFY_FLAGS } from '../../src/script/flags.ts';
+import { createSpendHook } from '../../src/cc/host/hook.ts';
+import { cc1of1 } from '../../src/cc/sdk/builders.ts';
+import { ccOutputScript } from '../../src/cc/sdk/script.ts';
 import { verifyScript } from '../../src/script/interpreter.ts';
 import { OP } from '../../src/script/opcodes.ts';
 import { concatBytes, equalBytes, fromHex, toHex, utf8 } from '../../src/util/bytes.ts';
@@ -33,6 +36,7 @@ import {
   indexCoinSource,
   keyP2pkScript,
   keyP2pkhScript,
+  walletCcSigner,
 } from '../../src/wallet/index.ts';
 import type { BuiltTransaction, CcInputSigner, WalletError, WalletKey } from '../../src/wallet/index.ts';
 
@@ -494,4 +498,50 @@ test('CC input: a fixed CC input is signed by its CcInputSigner, placed first, f
   const throwing: CcInputSigner = { ...ccSigner, signInput: () => { throw new Error('no key'); } };
   const t = expectErr(w.wallet.createTransaction({ ...req, inputs: [{ outpoint: ccOp, coin: ccCoin, signer: throwing }], ccHookFor: hook([]) }), WalletErrorCode.NO_SIGNER);
   assert.match(t.message, /no key/);
+});
+
+test('CC input with the SDK: walletCcSigner signs a cc1of1 output of a wallet key, verified by the CC host spend hook; the declared size is the real size', () => {
+  const w = new World();
+  const owner = w.keystore.getNewAddress('owner');
+  w.fund(keyP2pkhScript(owner), COIN);
+  const tree = cc1of1(0xe4, owner.publicKey);
+  const ccCoin: Coin = { value: 20_000n, script: ccOutputScript(tree, { evalCode: 0xe4 }), height: 7, coinbase: false };
+  const ccOp = { txid: sha256(utf8('faucet coin')), vout: 1 };
+  const policy = { allowedTypes: 0x8035, height: 101, registry: { active: (code: number) => (code === 0xe4 ? ({ module: {} } as never) : undefined) } };
+  const signer = walletCcSigner(w.keystore, tree, [owner.address]);
+  const b = expectOk(
+    w.wallet.createTransaction({
+      inputs: [{ outpoint: ccOp, coin: ccCoin, signer }],
+      outputs: [{ address: foreign(w.spec).address, amount: 50_000n }],
+      from: owner.address,
+      ccHookFor: () => createSpendHook(policy),
+    }),
+  );
+  assert.equal(b.tx.ins[0]!.script.length, signer.maxScriptSigSize(ccCoin));
+  assert.equal(b.changeAddress, owner.address);
+  assert.deepEqual(tree, cc1of1(0xe4, owner.publicKey), 'the caller\'s tree holds no signatures afterwards');
+  const r = verifyScript(b.tx.ins[0]!.script, ccCoin.script, STANDARD_SCRIPT_VERIFY_FLAGS | SCRIPT_VERIFY_CRYPTOCONDITIONS, new TransactionSignatureChecker(b.tx, 0), {
+    ccHook: createSpendHook(policy),
+  });
+  assert.ok(r.ok);
+  // Creating a CC output with a module opret (a raw OP_RETURN script worth 0): change goes before the opret.
+  const opret = concatBytes(Uint8Array.of(OP.OP_RETURN), pushData(Uint8Array.of(0xe4, 0x46)));
+  const make = expectOk(
+    w.wallet.createTransaction({ outputs: [{ script: ccCoin.script, amount: 10_000n }, { script: opret, amount: 0n }], from: owner.address }),
+  );
+  assert.deepEqual(make.tx.outs.map((o) => o.value), [10_000n, make.tx.outs[1]!.value, 0n]);
+  assert.equal(make.changeIndex, 1);
+  assert.ok(equalBytes(make.tx.outs[2]!.script, opret));
+  expectErr(w.wallet.createTransaction({ outputs: [{ script: ccCoin.script, amount: 0n }] }), WalletErrorCode.BAD_AMOUNT);
+  // Another key cannot fulfil the condition: the signer cannot even size its scriptSig.
+  const stranger = w.keystore.getNewAddress();
+  const e = expectErr(
+    w.wallet.createTransaction({
+      inputs: [{ outpoint: ccOp, coin: ccCoin, signer: walletCcSigner(w.keystore, tree, [stranger.address]) }],
+      outputs: [{ address: foreign(w.spec).address, amount: 50_000n }],
+      ccHookFor: () => createSpendHook(policy),
+    }),
+    WalletErrorCode.NO_SIGNER,
+  );
+  assert.equal(e['input'], 0);
 });
