@@ -10,7 +10,8 @@ import { outpointKeyFast } from '../chain/state/key.ts';
 import { isImmatureCoinbase } from '../chain/validation/inputs.ts';
 import { compareBytes } from '../util/bytes.ts';
 import type { Keystore } from './keystore.ts';
-import type { WalletKey } from './keys.ts';
+import { publicInfo } from './keys.ts';
+import type { WalletKey, WalletKeyInfo } from './keys.ts';
 
 /** An address index key as the node's store files outputs: P2PKH and P2PK outputs of a key are both under its HASH160. */
 export interface WalletAddressKey {
@@ -59,8 +60,8 @@ export type CoinStatus =
 export interface WalletCoin {
   readonly outpoint: OutPoint;
   readonly coin: Coin;
-  /** The key that signs for it. */
-  readonly key: WalletKey;
+  /** The key that signs for it (public part only). */
+  readonly owner: WalletKeyInfo;
   /** The script's form. */
   readonly scriptKind: 'p2pkh' | 'p2pk';
   /** Blocks including the coin's (0 while in the mempool). */
@@ -121,7 +122,7 @@ export function listWalletCoins(keystore: Keystore, source: CoinSource, options:
         : confirmations < minConf
           ? 'unconfirmed'
           : 'spendable';
-    out.push({ outpoint: c.outpoint, coin: c.coin, key: m.key, scriptKind: m.script.kind, confirmations, status });
+    out.push({ outpoint: c.outpoint, coin: c.coin, owner: publicInfo(m.key), scriptKind: m.script.kind, confirmations, status });
   }
   out.sort(
     (a, b) => b.confirmations - a.confirmations || compareBytes(a.outpoint.txid, b.outpoint.txid) || a.outpoint.vout - b.outpoint.vout,

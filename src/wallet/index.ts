@@ -5,8 +5,8 @@
 export { WALLET_RPC_ERRORS, WalletErrorCode, walletError } from './errors.ts';
 export type { WalletError } from './errors.ts';
 export { MAX_DERIVATION_INDEX, WALLET_KEY_TAG, deriveWalletKey } from './derive.ts';
-export { keyP2pkScript, keyP2pkhScript, keyWif, makeWalletKey, parseImportKey } from './keys.ts';
-export type { KeyOrigin, ParsedImportKey, WalletKey } from './keys.ts';
+export { keyP2pkScript, keyP2pkhScript, keyWif, makeWalletKey, parseImportKey, publicInfo } from './keys.ts';
+export type { KeyOrigin, ParsedImportKey, WalletKey, WalletKeyInfo } from './keys.ts';
 export { ownedScript } from './scripts.ts';
 export type { OwnedScript } from './scripts.ts';
 export { MAX_LABEL_LENGTH, WALLET_FILE_NAME, WALLET_FORMAT, WALLET_FORMAT_VERSION, decodeWalletData, encodeWalletData } from './walletFile.ts';

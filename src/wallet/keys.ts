@@ -35,6 +35,15 @@ export interface WalletKey {
   readonly index?: number;
 }
 
+/** A wallet key without its private key: what listings carry (safe to serialize). */
+export type WalletKeyInfo = Omit<WalletKey, 'privateKey'>;
+
+/** The public part of a key. Example: `publicInfo(key).address`. */
+export function publicInfo(key: WalletKey): WalletKeyInfo {
+  const { privateKey: _secret, ...info } = key;
+  return info;
+}
+
 /** The key's P2PKH output script. */
 export function keyP2pkhScript(key: Pick<WalletKey, 'pubkeyHash'>): Uint8Array {
   return p2pkhScript(key.pubkeyHash);

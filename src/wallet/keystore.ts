@@ -34,7 +34,7 @@ export interface InMemoryKeystoreOptions {
 export interface OpenKeystoreOptions extends InMemoryKeystoreOptions {
   /** Data directory; the keystore is `<datadir>/wallet.json`. */
   readonly datadir: string;
-  /** Create an empty wallet when the file does not exist (default true). */
+  /** Create an empty wallet when the file does not exist (default true); `seed` is used only then. */
   readonly create?: boolean;
   /** File-system calls (tests inject failures here). */
   readonly fs?: WalletFsOps;

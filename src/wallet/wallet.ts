@@ -102,7 +102,7 @@ export class Wallet {
           c.status === 'spendable' &&
           c.confirmations >= minConf &&
           c.confirmations <= maxConf &&
-          (only === undefined || only.has(toHex(c.key.pubkeyHash))),
+          (only === undefined || only.has(toHex(c.owner.pubkeyHash))),
       ),
     );
   }

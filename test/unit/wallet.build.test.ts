@@ -408,7 +408,7 @@ test('listUnspent and balances: statuses, confirmation bounds and the address fi
   const recent = w.wallet.listUnspent({ maxConf: 5 });
   assert.ok(recent.ok && recent.value.length === 1);
   const mine = w.wallet.listUnspent({ addresses: [k1.address] });
-  assert.ok(mine.ok && mine.value.length === 1 && mine.value[0]!.key.address === k1.address);
+  assert.ok(mine.ok && mine.value.length === 1 && mine.value[0]!.owner.address === k1.address && !('privateKey' in mine.value[0]!.owner));
   assert.equal(w.wallet.getBalance(), 3n * COIN);
   assert.equal(w.wallet.getBalance(2), COIN);
   assert.deepEqual(w.wallet.getBalances(), { spendable: 3n * COIN, confirmed: 3n * COIN, unconfirmed: 0n, immature: 4n * COIN, spentInMempool: 0n });
