@@ -79,7 +79,12 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
   if (headerLength <= 0) bad(height, 'the block bytes are shorter than its transactions');
 
   const first = work.nextTxnum;
-  st.insBlock.run(height, delta.id, delta.blockBytes.subarray(0, headerLength), delta.blockBytes, first, txs.length, delta.fees);
+  try {
+    st.insBlock.run(height, delta.id, delta.blockBytes.subarray(0, headerLength), delta.blockBytes, first, txs.length, delta.fees);
+  } catch (e) {
+    if (sqliteCode(e)?.startsWith('SQLITE_CONSTRAINT')) bad(height, `block id ${Buffer.from(delta.id).toString('hex')} is already in the chain`);
+    throw e;
+  }
   let offset = txStart;
   for (let i = 0; i < txs.length; i++) {
     try {

@@ -5,6 +5,7 @@
  * unspendable), none of the consensus checks.
  */
 import type { Block } from '../chain/block/types.ts';
+import { isUnspendable } from '../chain/state/overlay.ts';
 import type { BlockDelta, Coin, CoinEntry, SpentCoin } from '../chain/state/types.ts';
 import { err, ok } from '../util/errors.ts';
 import type { Result } from '../util/errors.ts';
@@ -20,18 +21,14 @@ export interface ReplayRules {
   isCoinbaseCoin(height: number, pos: number, isCoinbaseTx: boolean): boolean;
 }
 
-/** Core's `CScript::IsUnspendable`: starts with OP_RETURN, or is longer than MAX_SCRIPT_SIZE (10,000). */
-export function isUnspendableScript(script: Uint8Array): boolean {
-  return (script.length > 0 && script[0] === 0x6a) || script.length > 10_000;
-}
-
 /**
- * Default rules: Core's unspendable scripts; the coinbase of every block but genesis makes coinbase
- * coins (genesis allocations are spendable at once, chain/state/types.ts).
+ * Default rules, the chain's: outputs `isUnspendable` (OP_RETURN first, or longer than 10,000 bytes)
+ * never become coins, and every coinbase-form transaction's outputs are coinbase coins (genesis
+ * allocations too: their height 0 exempts them from maturity, chain/state/delta.ts).
  */
 export const DEFAULT_REPLAY_RULES: ReplayRules = Object.freeze({
-  isUnspendable: isUnspendableScript,
-  isCoinbaseCoin: (height: number, _pos: number, isCoinbaseTx: boolean) => isCoinbaseTx && height > 0,
+  isUnspendable,
+  isCoinbaseCoin: (_height: number, _pos: number, isCoinbaseTx: boolean) => isCoinbaseTx,
 });
 
 /** An in-memory UTXO set keyed by `bytesKey(txid) + ':' + vout`. */

@@ -92,17 +92,9 @@ export function openStore(dir: string, opts: OpenStoreOptions): Result<Store, St
     db = new Database(path, { timeout: 100 });
     if (memory) applyMemoryPragmas(db);
     else {
+      // Takes SQLite's exclusive file lock now (held until close): SQLITE_BUSY means another process has it.
       applyFilePragmas(db);
-      try {
-        db.exec('BEGIN EXCLUSIVE; COMMIT');
-      } catch (e) {
-        if (sqliteCode(e) === 'SQLITE_BUSY') {
-          db.close();
-          lock?.release();
-          return err(storeError(StoreErrorCode.LOCKED, `datadir ${dir} is in use by another process (its database is locked); stop it or pass --datadir`, { dir }));
-        }
-        throw e;
-      }
+      db.exec('BEGIN EXCLUSIVE; COMMIT');
     }
     const m = migrate(db);
     if (!m.ok) {
@@ -130,6 +122,9 @@ export function openStore(dir: string, opts: OpenStoreOptions): Result<Store, St
       // already failing
     }
     lock?.release();
+    if (sqliteCode(e) === 'SQLITE_BUSY') {
+      return err(storeError(StoreErrorCode.LOCKED, `datadir ${dir} is in use by another process (its database is locked); stop it or pass --datadir`, { dir }));
+    }
     const notDb = sqliteCode(e) === 'SQLITE_NOTADB';
     return err(
       storeError(
