@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transaction } from 'bitcoinjs-lib';
 import {
   anonNode,
@@ -17,9 +19,13 @@ import {
   encodeCondition,
   encodeFulfillment,
   evalNode,
+  fulfilledEvals,
+  inspectTree,
+  parseFulfillment,
   signCcInput,
   signEd25519,
   signSecp256k1,
+  typeMask,
   unwrap,
   type CCNode,
   type CcSpendRecord,
@@ -35,8 +41,9 @@ import { pushData } from '../../src/script/builder.ts';
 import { NULL_SIGNATURE_CHECKER, TransactionSignatureChecker } from '../../src/script/checker.ts';
 import { legacySighash } from '../../src/script/sighash.ts';
 import { verifyScript, type VerifyResult } from '../../src/script/interpreter.ts';
-import { concatBytes, equalBytes, utf8 } from '../../src/util/bytes.ts';
+import { concatBytes, equalBytes, fromHex, utf8 } from '../../src/util/bytes.ts';
 import { HARNESS_FLAGS, chainWith } from '../examples/harness.ts';
+import { readVectorJson, vectorsDir } from '../helpers/vectors.ts';
 
 const key = sha256(utf8('hook key'));
 const pk = publicKeyFromPrivate(key);
@@ -309,4 +316,24 @@ test('the hook fails closed with CC_HOST_ERROR when the checker carries no trans
   signInto(tx, tree, spk);
   const r = verifyScript(tx.ins[0]!.script, spk, HARNESS_FLAGS, NULL_SIGNATURE_CHECKER, { ccHook: host.spendHook(20) });
   assert.equal(errorOf(r), 'CC_HOST_ERROR');
+});
+
+test('inspectTree agrees with the library: typeMask and fulfilledEvals on every vector fulfillment', () => {
+  const files = readdirSync(join(vectorsDir(), 'crypto-conditions', 'valid')).filter((f) => f.endsWith('.json'));
+  const hexes = files.map((f) => readVectorJson<{ fulfillment: string }>(`crypto-conditions/valid/${f}`).fulfillment);
+  const komodo = readVectorJson<{ valid: { fulfillment: string | null }[] }>('crypto-conditions/komodo/komodo-vectors.json').valid;
+  for (const v of komodo) if (v.fulfillment !== null) hexes.push(v.fulfillment);
+  let compared = 0;
+  for (const hex of hexes) {
+    const parsed = parseFulfillment(fromHex(hex), { limits: { maxContents: 1 << 16, maxRootCost: 0xffffffff, maxFulfillment: 1 << 16 } });
+    if (!parsed.ok) continue;
+    const facts = inspectTree(parsed.value);
+    assert.equal(facts.mask, typeMask(parsed.value), hex.slice(0, 16));
+    assert.deepEqual(
+      facts.evals.map((e) => [[...e.code], e.path]),
+      fulfilledEvals(parsed.value).map((e) => [[...e.code], e.path]),
+    );
+    compared++;
+  }
+  assert.ok(compared >= 20, `compared ${compared} trees`);
 });

@@ -2,7 +2,9 @@
  * Calling a module safely (CC.md B8.6): a thrown exception becomes CC_MODULE_THREW, a malformed
  * verdict or an undeclared code CC_MODULE_RESULT, a rejection `<name>/<CODE>` with its input index.
  */
+import type { Transaction } from 'bitcoinjs-lib';
 import { CcHostErrorCode, type CcHostRejection } from './errors.ts';
+import type { CCInput, CCOutput, ValidationContext } from './module.ts';
 import type { RegisteredModule } from './registry.ts';
 
 /** Which module hook ran. */
@@ -17,63 +19,62 @@ export interface ModuleFault {
 }
 
 /**
- * Calls `call` (a module hook) and turns its outcome into `undefined` (accepted) or a rejection.
- * `nInputs` bounds a rejection's `input`. `onFault` hears about exceptions; its own failures are ignored.
+ * Calls a module hook (`validateOutputs(tx, outputs, ctx)` or `validate(tx, inputs, outputs, ctx)`) and
+ * turns its outcome into `undefined` (accepted) or a rejection. A rejection's `input` must be an input
+ * index of `tx`. `onFault` hears about exceptions; its own failures are ignored.
  */
 export function runModuleHook(
   entry: RegisteredModule,
   hook: ModuleHookName,
-  nInputs: number,
-  call: () => unknown,
+  tx: Transaction,
+  inputs: readonly CCInput[],
+  outputs: readonly CCOutput[],
+  ctx: ValidationContext,
   onFault?: (f: ModuleFault) => void,
 ): CcHostRejection | undefined {
-  const name = entry.module.name;
-  const base = { module: name, evalCode: entry.evalCode };
+  const m = entry.module;
   let verdict: unknown;
   try {
-    verdict = call();
+    verdict = hook === 'validate' ? m.validate(tx, inputs, outputs, ctx) : m.validateOutputs!(tx, outputs, ctx);
   } catch (e) {
     if (onFault !== undefined) {
       try {
-        onFault({ module: name, evalCode: entry.evalCode, hook, error: e });
+        onFault({ module: m.name, evalCode: entry.evalCode, hook, error: e });
       } catch {
         // A failing logger must not change the verdict.
       }
     }
-    return { code: CcHostErrorCode.MODULE_THREW, rule: 'B8.6', message: `B8.6: module ${name} threw in ${hook}: ${safeString(e)}`, ...base };
+    return { code: CcHostErrorCode.MODULE_THREW, rule: 'B8.6', message: `B8.6: module ${m.name} threw in ${hook}: ${safeString(e)}`, module: m.name, evalCode: entry.evalCode };
   }
   try {
-    return readVerdict(entry, hook, nInputs, verdict);
+    return readVerdict(entry, hook, tx.ins.length, verdict);
   } catch (e) {
     // A verdict whose getters throw is malformed.
-    return { code: CcHostErrorCode.MODULE_RESULT, rule: 'B8.6', message: `B8.6: module ${name} ${hook} returned an unreadable verdict: ${safeString(e)}`, ...base };
+    return malformed(entry, hook, `unreadable: ${safeString(e)}`);
   }
 }
 
-function readVerdict(entry: RegisteredModule, hook: ModuleHookName, nInputs: number, v: unknown): CcHostRejection | undefined {
+function malformed(entry: RegisteredModule, hook: ModuleHookName, why: string): CcHostRejection {
   const name = entry.module.name;
-  const base = { module: name, evalCode: entry.evalCode };
-  const malformed = (why: string): CcHostRejection => ({
-    code: CcHostErrorCode.MODULE_RESULT,
-    rule: 'B8.6',
-    message: `B8.6: module ${name} ${hook} returned a malformed verdict: ${why}`,
-    ...base,
-  });
-  if (v === null || typeof v !== 'object') return malformed(`expected { ok: ... }, got ${v === null ? 'null' : typeof v}`);
+  return { code: CcHostErrorCode.MODULE_RESULT, rule: 'B8.6', message: `B8.6: module ${name} ${hook} returned a malformed verdict: ${why}`, module: name, evalCode: entry.evalCode };
+}
+
+function readVerdict(entry: RegisteredModule, hook: ModuleHookName, nInputs: number, v: unknown): CcHostRejection | undefined {
+  if (v === null || typeof v !== 'object') return malformed(entry, hook, `expected { ok: ... }, got ${v === null ? 'null' : typeof v}`);
   const o = v as { ok?: unknown; code?: unknown; message?: unknown; input?: unknown };
   if (o.ok === true) return undefined;
-  if (o.ok !== false) return malformed('ok must be true or false');
+  if (o.ok !== false) return malformed(entry, hook, 'ok must be true or false');
   const code = o.code;
   if (typeof code !== 'string' || !Object.prototype.hasOwnProperty.call(entry.module.errors, code)) {
-    return malformed(`code ${typeof code === 'string' ? JSON.stringify(code) : typeof code} is not declared in the module's errors`);
+    return malformed(entry, hook, `code ${typeof code === 'string' ? JSON.stringify(code) : typeof code} is not declared in the module's errors`);
   }
-  if (typeof o.message !== 'string') return malformed('a rejection needs a message string');
+  if (typeof o.message !== 'string') return malformed(entry, hook, 'a rejection needs a message string');
   const input = o.input;
   if (input !== undefined && (typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input >= nInputs)) {
-    return malformed(`input ${String(input)} is not an input index of the transaction`);
+    return malformed(entry, hook, `input ${String(input)} is not an input index of the transaction`);
   }
-  const r: CcHostRejection = { code: `${name}/${code}`, message: o.message, ...base, ...(input !== undefined ? { input } : {}) };
-  return r;
+  const name = entry.module.name;
+  return { code: `${name}/${code}`, message: o.message, module: name, evalCode: entry.evalCode, ...(input !== undefined ? { input } : {}) };
 }
 
 /** `String(e)` that never throws. */

@@ -5,20 +5,12 @@
  * the witness and the eval hits to dispatch (B8.3). Pure: the verdict depends only on the request,
  * the chain's allowed types and which modules are active at the height.
  */
-import {
-  checkTypes,
-  deriveCondition,
-  encodeCondition,
-  fulfilledEvals,
-  parseFulfillment,
-  verifySignatures,
-  type CCNode,
-} from '../conditions/index.ts';
+import { deriveCondition, encodeCondition, parseFulfillment, verifySignatures, type CCNode } from '../conditions/index.ts';
 import type { CcScriptErrorName } from '../../script/errors.ts';
 import type { CcSpendRequest, CryptoConditionsHook } from '../../script/cc.ts';
 import { legacySighash } from '../../script/sighash.ts';
 import { equalBytes } from '../../util/bytes.ts';
-import { MAX_ROOT_COST, signerFacts } from './policy.ts';
+import { MAX_ROOT_COST, inspectTree } from './policy.ts';
 import type { ModuleRegistry } from './registry.ts';
 import { parseParamsTail, type ParamsTail } from './tail.ts';
 
@@ -94,14 +86,15 @@ export function checkCcSpend(req: CcSpendRequest, policy: SpendPolicy): CcSpendC
   const tree = parsed.value;
 
   // Step 4: every type (anon subtypes included) is allowed.
-  const types = checkTypes(tree, policy.allowedTypes);
-  if (!types.ok) return no('CC_TYPE', `B4.4: ${types.error.message}`);
+  const facts = inspectTree(tree);
+  const extra = facts.mask & ~policy.allowedTypes;
+  if (extra !== 0) return no('CC_TYPE', `B4.4: the fulfillment uses type(s) outside the allowed set (mask 0x${extra.toString(16)})`);
 
   // Step 5: the derived condition is C, byte for byte, and its cost is bounded.
   const derived = deriveCondition(tree);
   if (!derived.ok) return no(derived.error.code === 'CC_LIMIT' ? 'CC_LIMIT' : 'CC_PARSE', `B4.5: ${derived.error.message}`);
-  const condition = req.template.condition;
-  if (!equalBytes(encodeCondition(derived.value), condition)) {
+  const condition = encodeCondition(derived.value);
+  if (!equalBytes(condition, req.template.condition)) {
     return no('CC_MISMATCH', 'B4.5: the fulfillment derives another condition than the spent output holds');
   }
   if (derived.value.cost > MAX_ROOT_COST) return no('CC_LIMIT', `B4.5: condition cost ${derived.value.cost} exceeds ${MAX_ROOT_COST}`);
@@ -112,7 +105,7 @@ export function checkCcSpend(req: CcSpendRequest, policy: SpendPolicy): CcSpendC
   if (!sigs.ok) return no('CC_SIG', `B4.6: ${sigs.error.message}`);
 
   // Step 8 lookups first (pure), used by step 7's exemption.
-  const hits = fulfilledEvals(tree);
+  const hits = facts.evals;
   const evals: CcEvalHit[] = [];
   let allAuthorize = hits.length > 0;
   let unknown: number | undefined;
@@ -129,7 +122,6 @@ export function checkCcSpend(req: CcSpendRequest, policy: SpendPolicy): CcSpendC
   }
 
   // Step 7: a verified signer, or the authorizesSpends exemption without hidden evals (B6.2).
-  const facts = signerFacts(tree);
   if (facts.signers === 0 && !(allAuthorize && !facts.anonEval)) {
     const why = facts.anonEval ? 'an anon node hides an eval' : hits.length === 0 ? 'no eval node' : 'not every eval module authorizes spends';
     return no('CC_NO_SIGNER', `B6.2: no fulfilled secp256k1 or ed25519 node, and no exemption (${why})`);
@@ -154,7 +146,7 @@ export function checkCcSpend(req: CcSpendRequest, policy: SpendPolicy): CcSpendC
 
   const record: CcSpendRecord = {
     tree,
-    condition: condition.slice(),
+    condition,
     ...(tail !== undefined ? { tail } : {}),
     hashType: h,
     sighash,

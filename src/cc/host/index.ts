@@ -21,7 +21,7 @@ export {
   type Verdict,
 } from './module.ts';
 export { MODULE_ERROR_CODE, MODULE_NAME, createModuleRegistry, moduleShapeError, type ModuleRegistry, type RegisteredModule } from './registry.ts';
-export { DEFAULT_ALLOWED_TYPES, EVAL_TYPE_MASK, MAX_ROOT_COST, SIGNER_TYPES_MASK, mayAcceptMask, signerFacts, type SignerFacts } from './policy.ts';
+export { DEFAULT_ALLOWED_TYPES, EVAL_TYPE_MASK, MAX_ROOT_COST, SIGNER_TYPES_MASK, inspectTree, mayAcceptMask, signerFacts, type SignerFacts, type TreeEval, type TreeFacts } from './policy.ts';
 export { CC_HASH_TYPES, checkCcSpend, createSpendHook, type CcEvalHit, type CcSpendCheck, type CcSpendRecord, type SpendPolicy } from './hook.ts';
 export { checkCcOutput, type CheckedOutput } from './outputs.ts';
 export { runModuleHook, type ModuleFault, type ModuleHookName } from './dispatch.ts';

@@ -24,31 +24,82 @@ export interface SignerFacts {
   readonly anonEval: boolean;
 }
 
+/** One fulfilled eval node found by `inspectTree`: its code and path from the root. */
+export interface TreeEval {
+  readonly code: Uint8Array;
+  readonly path: readonly number[];
+}
+
+/** Everything the spend check reads off a parsed tree, gathered in one walk. */
+export interface TreeFacts extends SignerFacts {
+  /** The library's `typeMask`: the root type, every node's type and every anon node's subtypes (A10, B4 step 4). */
+  readonly mask: number;
+  /** Fulfilled (non-anon) eval nodes in DER order, as the library's `fulfilledEvals` lists them. */
+  readonly evals: readonly TreeEval[];
+}
+
+interface Acc {
+  mask: number;
+  signers: number;
+  anonEval: boolean;
+  evals: TreeEval[];
+}
+
+function walk(n: CCNode, path: number[], acc: Acc): void {
+  switch (n.type) {
+    case 'anon':
+      acc.mask |= (1 << n.typeId) | n.subtypes;
+      if (n.typeId === 15 || (n.subtypes & EVAL_TYPE_MASK) !== 0) acc.anonEval = true;
+      return;
+    case 'secp256k1':
+      acc.mask |= bit(5);
+      acc.signers++;
+      return;
+    case 'ed25519':
+      acc.mask |= bit(4);
+      acc.signers++;
+      return;
+    case 'eval':
+      acc.mask |= bit(15);
+      acc.evals.push({ code: n.code, path: path.slice() });
+      return;
+    case 'preimage':
+      acc.mask |= bit(0);
+      return;
+    case 'rsa':
+      acc.mask |= bit(3);
+      return;
+    case 'prefix':
+      acc.mask |= bit(1);
+      path.push(0);
+      walk(n.child, path, acc);
+      path.pop();
+      return;
+    case 'threshold':
+      acc.mask |= bit(2);
+      for (let i = 0; i < n.children.length; i++) {
+        path.push(i);
+        walk(n.children[i]!, path, acc);
+        path.pop();
+      }
+      return;
+  }
+}
+
+/**
+ * One walk over a parsed tree: its type mask (= the library's `typeMask`), its fulfilled signer
+ * count and hidden evals (B6.2), and its fulfilled eval nodes in DER order (= `fulfilledEvals`).
+ */
+export function inspectTree(tree: CCNode): TreeFacts {
+  const acc: Acc = { mask: 0, signers: 0, anonEval: false, evals: [] };
+  walk(tree, [], acc);
+  return acc;
+}
+
 /** Counts the fulfilled signer nodes of a tree and detects anon eval nodes (B6.2). */
 export function signerFacts(tree: CCNode): SignerFacts {
-  let signers = 0;
-  let anonEval = false;
-  const walk = (n: CCNode): void => {
-    switch (n.type) {
-      case 'secp256k1':
-      case 'ed25519':
-        signers++;
-        return;
-      case 'anon':
-        if (n.typeId === 15 || (n.subtypes & EVAL_TYPE_MASK) !== 0) anonEval = true;
-        return;
-      case 'prefix':
-        walk(n.child);
-        return;
-      case 'threshold':
-        for (const c of n.children) walk(c);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(tree);
-  return { signers, anonEval };
+  const f = inspectTree(tree);
+  return { signers: f.signers, anonEval: f.anonEval };
 }
 
 /**

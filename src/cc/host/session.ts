@@ -5,7 +5,7 @@
  * module) in ascending eval code, `validateOutputs` then `validate` (B7 C5, B8.3).
  */
 import type { Transaction } from 'bitcoinjs-lib';
-import { matchCcTemplate, type CryptoConditionsHook } from '../../script/cc.ts';
+import { matchCcTemplate, type CcSpendRequest, type CcSpendResult, type CryptoConditionsHook } from '../../script/cc.ts';
 import { SCRIPT_VERIFY_CRYPTOCONDITIONS } from '../../script/flags.ts';
 import { equalBytes } from '../../util/bytes.ts';
 import type { Result } from '../../util/errors.ts';
@@ -62,24 +62,25 @@ export class CcSession {
 
   /** The hook for input `index` (B4 steps 2–9); an accepted spend is recorded for `finish`. */
   hookForInput(index: number): CryptoConditionsHook {
-    return {
-      checkSpend: (req) => {
-        this.records[index] = undefined;
-        if (req.checker.tx !== this.tx || req.checker.inputIndex !== index) {
-          return { ok: false, error: 'CC_HOST_ERROR', message: `B4: the hook of input ${index} was called for another transaction or input` };
-        }
-        const coin = this.spent[index];
-        if (coin === undefined || !equalBytes(coin.script, req.scriptPubKey)) {
-          return { ok: false, error: 'CC_HOST_ERROR', message: `B4: input ${index} does not spend the script the session was given` };
-        }
-        const r = checkCcSpend(req, this.policy);
-        if (!r.ok) return r;
-        const info: CcInputInfo = Object.freeze({ txid: this.ctx.txid.slice(), index, spentScript: coin.script.slice(), record: r.record });
-        this.host.issued.add(info);
-        this.records[index] = info;
-        return { ok: true, info };
-      },
-    };
+    return new InputHook(this, index);
+  }
+
+  /** B4 for input `index`, recording the accepted spend (what `hookForInput(index).checkSpend` runs). */
+  checkInput(index: number, req: CcSpendRequest): CcSpendResult {
+    this.records[index] = undefined;
+    if (req.checker.tx !== this.tx || req.checker.inputIndex !== index) {
+      return { ok: false, error: 'CC_HOST_ERROR', message: `B4: the hook of input ${index} was called for another transaction or input` };
+    }
+    const coin = this.spent[index];
+    if (coin === undefined || !equalBytes(coin.script, req.scriptPubKey)) {
+      return { ok: false, error: 'CC_HOST_ERROR', message: `B4: input ${index} does not spend the script the session was given` };
+    }
+    const r = checkCcSpend(req, this.policy);
+    if (!r.ok) return r;
+    const info: CcInputInfo = Object.freeze({ txid: this.ctx.txid.slice(), index, spentScript: coin.script.slice(), record: r.record });
+    this.host.issued.add(info);
+    this.records[index] = info;
+    return { ok: true, info };
   }
 
   /**
@@ -104,12 +105,7 @@ export class CcSession {
   finish(): Result<void, CcHostRejection> {
     this.touched = [];
     if ((this.ctx.flags & SCRIPT_VERIFY_CRYPTOCONDITIONS) === 0) return ok;
-    const groups = new Map<number, { inputs: CCInput[]; outputs: CCOutput[] }>();
-    const group = (code: number): { inputs: CCInput[]; outputs: CCOutput[] } => {
-      let g = groups.get(code);
-      if (g === undefined) groups.set(code, (g = { inputs: [], outputs: [] }));
-      return g;
-    };
+    const groups = new Map<number, ModuleGroup>();
 
     const tx = this.tx;
     for (let i = 0; i < this.spent.length; i++) {
@@ -128,7 +124,7 @@ export class CcSession {
       }
       const txin = tx.ins[i]!;
       for (const [code, evals] of byCode) {
-        group(code).inputs.push({
+        groupOf(groups, code).inputs.push({
           index: i,
           prevout: { txid: Uint8Array.from(txin.hash), vout: txin.index },
           spent: { value: coin.value, script: coin.script, condition: rec.condition, ...(rec.tail !== undefined ? { tail: rec.tail } : {}) },
@@ -150,12 +146,11 @@ export class CcSession {
       if (!c.ok) return fail({ ...c.error, output: j });
       const tail = c.value.tail;
       if (tail !== undefined) {
-        group(tail.evalCode).outputs.push({ index: j, value: out.value, script: out.script, condition: t.condition.slice(), tail });
+        groupOf(groups, tail.evalCode).outputs.push({ index: j, value: out.value, script: out.script, condition: t.condition.slice(), tail });
       }
     }
 
     const codes = [...groups.keys()].sort((a, b) => a - b);
-    const nIn = tx.ins.length;
     for (const code of codes) {
       const entry = this.host.registry.active(code, this.ctx.height);
       if (entry === undefined) {
@@ -164,13 +159,12 @@ export class CcSession {
       }
       const g = groups.get(code)!;
       const mctx = this.contextFor(entry);
-      const m = entry.module;
-      if (g.outputs.length > 0 && m.validateOutputs !== undefined) {
-        const rej = runModuleHook(entry, 'validateOutputs', nIn, () => m.validateOutputs!(tx, g.outputs, mctx), this.host.onModuleFault);
+      if (g.outputs.length > 0 && entry.module.validateOutputs !== undefined) {
+        const rej = runModuleHook(entry, 'validateOutputs', tx, g.inputs, g.outputs, mctx, this.host.onModuleFault);
         if (rej !== undefined) return fail(rej);
       }
       if (g.inputs.length > 0) {
-        const rej = runModuleHook(entry, 'validate', nIn, () => m.validate(tx, g.inputs, g.outputs, mctx), this.host.onModuleFault);
+        const rej = runModuleHook(entry, 'validate', tx, g.inputs, g.outputs, mctx, this.host.onModuleFault);
         if (rej !== undefined) return fail(rej);
       }
     }
@@ -196,6 +190,30 @@ export class CcSession {
       view: createTxView(c, this.host),
       index: this.host.index?.(entry.module.name) ?? EMPTY_INDEX,
     });
+  }
+}
+
+/** A module's share of a transaction. */
+interface ModuleGroup {
+  readonly inputs: CCInput[];
+  readonly outputs: CCOutput[];
+}
+
+function groupOf(groups: Map<number, ModuleGroup>, code: number): ModuleGroup {
+  let g = groups.get(code);
+  if (g === undefined) groups.set(code, (g = { inputs: [], outputs: [] }));
+  return g;
+}
+
+/** The hook of one input of a session. */
+class InputHook implements CryptoConditionsHook {
+  constructor(
+    private readonly session: CcSession,
+    private readonly index: number,
+  ) {}
+
+  checkSpend(req: CcSpendRequest): CcSpendResult {
+    return this.session.checkInput(this.index, req);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'bitcoinjs-lib';
 import type { SpenderRef, TxView } from './module.ts';
-import type { HostTxContext } from './types.ts';
+import type { HostCoin, HostTxContext } from './types.ts';
 
 /** Lookups the node may give the host for what the UTXO view cannot answer (store-backed indexes). */
 export interface HostLookups {
@@ -15,11 +15,27 @@ export interface HostLookups {
   readonly spender?: (txid: Uint8Array, vout: number) => SpenderRef | undefined;
 }
 
+/** The module `TxView` of one transaction (methods on a class: nothing is allocated per call). */
+class HostTxView implements TxView {
+  constructor(
+    private readonly ctx: Pick<HostTxContext, 'view' | 'pendingTx'>,
+    private readonly lookups: HostLookups,
+  ) {}
+
+  getTx(txid: Uint8Array): Transaction | undefined {
+    return this.ctx.pendingTx(txid) ?? this.lookups.confirmedTx?.(txid);
+  }
+
+  getUtxo(txid: Uint8Array, vout: number): HostCoin | undefined {
+    return this.ctx.view.getCoin({ txid, vout });
+  }
+
+  getSpender(txid: Uint8Array, vout: number): SpenderRef | undefined {
+    return this.lookups.spender?.(txid, vout);
+  }
+}
+
 /** Builds the module `TxView` of one transaction. */
 export function createTxView(ctx: Pick<HostTxContext, 'view' | 'pendingTx'>, lookups: HostLookups): TxView {
-  return Object.freeze({
-    getTx: (txid: Uint8Array) => ctx.pendingTx(txid) ?? lookups.confirmedTx?.(txid),
-    getUtxo: (txid: Uint8Array, vout: number) => ctx.view.getCoin({ txid, vout }),
-    getSpender: (txid: Uint8Array, vout: number) => lookups.spender?.(txid, vout),
-  });
+  return new HostTxView(ctx, lookups);
 }
