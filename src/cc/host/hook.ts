@@ -43,12 +43,12 @@ export interface CcSpendRecord {
   /** The spent condition C (= the derived condition). */
   readonly condition: Uint8Array;
   /** The spent output's params tail, when it has one. */
-  readonly tail?: ParamsTail;
+  readonly tail?: ParamsTail | undefined;
   readonly hashType: number;
   /** The B5 message m. */
   readonly sighash: Uint8Array;
   /** The module witness W, when the scriptSig has one. */
-  readonly witness?: Uint8Array;
+  readonly witness?: Uint8Array | undefined;
   /** Fulfilled eval nodes in DER order. */
   readonly evals: readonly CcEvalHit[];
 }
@@ -147,10 +147,10 @@ export function checkCcSpend(req: CcSpendRequest, policy: SpendPolicy): CcSpendC
   const record: CcSpendRecord = {
     tree,
     condition,
-    ...(tail !== undefined ? { tail } : {}),
+    tail,
     hashType: h,
     sighash,
-    ...(req.witness !== undefined ? { witness: req.witness.slice() } : {}),
+    witness: req.witness?.slice(),
     evals,
   };
   return { ok: true, record };

@@ -60,7 +60,7 @@ export function createCcHost(config: CcHostConfig): Result<CcHost, CcHostError> 
     onModuleFault: config.onModuleFault,
     confirmedTx: config.confirmedTx,
     spender: config.spender,
-    issued: new WeakSet<object>(),
+    issuer: {},
   };
   const seen = new WeakSet<object>([chain]);
   return ok(

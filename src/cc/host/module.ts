@@ -25,7 +25,7 @@ export interface CCInput {
   /** The spent outpoint; `txid` in internal byte order. */
   readonly prevout: { readonly txid: Uint8Array; readonly vout: number };
   /** The spent output: its value, script, condition C and tail when it has one. */
-  readonly spent: { readonly value: bigint; readonly script: Uint8Array; readonly condition: Uint8Array; readonly tail?: ParamsTail };
+  readonly spent: { readonly value: bigint; readonly script: Uint8Array; readonly condition: Uint8Array; readonly tail?: ParamsTail | undefined };
   /** The parsed fulfillment; every fulfilled signature node has been verified against `sighash`. */
   readonly tree: CCNode;
   /** The params (`code[1..]`) of each of this module's fulfilled eval nodes, in DER order. */
@@ -35,7 +35,7 @@ export interface CCInput {
   /** The B5 message m the signatures cover (legacy sighash over the CC sub-script). */
   readonly sighash: Uint8Array;
   /** The module witness W (second scriptSig push), unsigned: validate it completely (B3.5). */
-  readonly witness?: Uint8Array;
+  readonly witness?: Uint8Array | undefined;
 }
 
 /** One created output whose params tail names this module. */

@@ -12,8 +12,8 @@ import { parseParamsTail, type ParamsTail } from './tail.ts';
 
 /** A created CC output that passed C1–C4: its tail and, when tailed, the module it names. */
 export interface CheckedOutput {
-  readonly tail?: ParamsTail;
-  readonly module?: RegisteredModule;
+  readonly tail?: ParamsTail | undefined;
+  readonly module?: RegisteredModule | undefined;
 }
 
 /**
@@ -54,5 +54,5 @@ export function checkCcOutput(
   if ((mask & SIGNER_TYPES_MASK) === 0 && module?.module.authorizesSpends !== true) {
     return hostFail(CcHostErrorCode.OUTPUT, 'B7.C4', 'the condition has no secp256k1 or ed25519 node and no tail naming an authorizesSpends module');
   }
-  return ok({ ...(tail !== undefined ? { tail } : {}), ...(module !== undefined ? { module } : {}) });
+  return ok({ tail, module });
 }

@@ -21,13 +21,25 @@ import { createTxView, type HostLookups } from './view.ts';
 /**
  * What a session's hook returns as `info` for an accepted input, and what `reuseInput` takes back:
  * the spend record bound to its transaction, input and spent script. Only the host that issued it
- * accepts it.
+ * accepts it (a private brand, so a copy or a look-alike object is refused).
  */
-export interface CcInputInfo {
-  readonly txid: Uint8Array;
-  readonly index: number;
-  readonly spentScript: Uint8Array;
-  readonly record: CcSpendRecord;
+export class CcInputInfo {
+  readonly #issuer: object;
+
+  constructor(
+    issuer: object,
+    readonly txid: Uint8Array,
+    readonly index: number,
+    readonly spentScript: Uint8Array,
+    readonly record: CcSpendRecord,
+  ) {
+    this.#issuer = issuer;
+  }
+
+  /** True when `x` is an info issued by `issuer`. */
+  static issuedBy(x: unknown, issuer: object): x is CcInputInfo {
+    return typeof x === 'object' && x !== null && #issuer in x && (x as CcInputInfo).#issuer === issuer;
+  }
 }
 
 /** The parts of a host a session uses. */
@@ -38,8 +50,8 @@ export interface SessionHost extends HostLookups {
   readonly index?: ((module: string) => ModuleIndexReader) | undefined;
   /** Hears about module exceptions (to log them with their stack). */
   readonly onModuleFault?: ((f: ModuleFault) => void) | undefined;
-  /** Infos this host issued (`reuseInput` accepts no others). */
-  readonly issued: WeakSet<object>;
+  /** This host's identity: `reuseInput` accepts only infos it issued. */
+  readonly issuer: object;
 }
 
 const ok: { readonly ok: true; readonly value: undefined } = Object.freeze({ ok: true, value: undefined });
@@ -77,8 +89,7 @@ export class CcSession {
     }
     const r = checkCcSpend(req, this.policy);
     if (!r.ok) return r;
-    const info: CcInputInfo = Object.freeze({ txid: this.ctx.txid.slice(), index, spentScript: coin.script.slice(), record: r.record });
-    this.host.issued.add(info);
+    const info = new CcInputInfo(this.host.issuer, this.ctx.txid.slice(), index, coin.script.slice(), r.record);
     this.records[index] = info;
     return { ok: true, info };
   }
@@ -89,8 +100,8 @@ export class CcSession {
    * dispatches is still active at this height. False makes validation run the hook again.
    */
   reuseInput(index: number, info: unknown): boolean {
-    if (info === null || typeof info !== 'object' || !this.host.issued.has(info)) return false;
-    const i = info as CcInputInfo;
+    if (!CcInputInfo.issuedBy(info, this.host.issuer)) return false;
+    const i = info;
     const coin = this.spent[index];
     if (i.index !== index || coin === undefined || !equalBytes(i.txid, this.ctx.txid) || !equalBytes(i.spentScript, coin.script)) return false;
     for (const e of i.record.evals) if (this.host.registry.active(e.evalCode, this.ctx.height) === undefined) return false;
@@ -127,12 +138,12 @@ export class CcSession {
         groupOf(groups, code).inputs.push({
           index: i,
           prevout: { txid: Uint8Array.from(txin.hash), vout: txin.index },
-          spent: { value: coin.value, script: coin.script, condition: rec.condition, ...(rec.tail !== undefined ? { tail: rec.tail } : {}) },
+          spent: { value: coin.value, script: coin.script, condition: rec.condition, tail: rec.tail },
           tree: rec.tree,
           evals,
           hashType: rec.hashType,
           sighash: rec.sighash.slice(),
-          ...(rec.witness !== undefined ? { witness: rec.witness.slice() } : {}),
+          witness: rec.witness?.slice(),
         });
       }
     }
