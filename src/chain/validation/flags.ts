@@ -7,17 +7,14 @@
  * flags) plus the CC flag under the same rule, evaluated at tip + 1.
  */
 import {
-  MANDATORY_SCRIPT_VERIFY_FLAGS,
+  BLOCK_SCRIPT_VERIFY_FLAGS,
   SCRIPT_VERIFY_CRYPTOCONDITIONS,
-  SCRIPT_VERIFY_LOW_S,
-  SCRIPT_VERIFY_NULLFAIL,
-  SCRIPT_VERIFY_STRICTENC,
   STANDARD_SCRIPT_VERIFY_FLAGS,
 } from '../../script/flags.ts';
 import type { ChainSpec } from '../spec/types.ts';
 
 /** Consensus script flags of every cchost block (without the CC flag, which depends on height). */
-export const BLOCK_SCRIPT_FLAGS = MANDATORY_SCRIPT_VERIFY_FLAGS | SCRIPT_VERIFY_STRICTENC | SCRIPT_VERIFY_LOW_S | SCRIPT_VERIFY_NULLFAIL;
+export const BLOCK_SCRIPT_FLAGS = BLOCK_SCRIPT_VERIFY_FLAGS;
 
 /** Mempool script flags (without the CC flag): Core's standard set, a superset of `BLOCK_SCRIPT_FLAGS`. */
 export const MEMPOOL_SCRIPT_FLAGS = STANDARD_SCRIPT_VERIFY_FLAGS;
