@@ -12,6 +12,7 @@ import {
   cc1of1,
   cc1of2,
   ccAddress,
+  conditionToUri,
   ccAddressOfScript,
   ccCondition,
   ccMultiEval,
@@ -278,4 +279,34 @@ test('signCcInput: typed errors for a non-CC script, another tree, a key not in 
   const r = unwrap(signCcInput(tx, 0, { tree: cc1of1(0x70, pkA), spentScript: ccOutputScript(tree, { evalCode: 0x70 }), privateKeys: [key], hashType: 0x83 }));
   assert.equal(r.signed, 1);
   assert.equal(HEX(r.sighash), HEX(Uint8Array.from(tx.hashForSignature(0, Buffer.from(spk), 0x83))));
+});
+
+test('docs/cc.md worked example: JSON -> condition -> URI -> script -> address -> signed spend', () => {
+  const key = moduleGlobalKey(0xe4, 'faucet');
+  const json = {
+    type: 'threshold-sha-256',
+    threshold: 2,
+    subfulfillments: [
+      { type: 'eval-sha-256', code: '5A' },
+      { type: 'threshold-sha-256', threshold: 1, subfulfillments: [{ type: 'secp256k1-sha-256', publicKey: toHex(key.publicKey) }] },
+    ],
+  };
+  const tree = unwrap(fromJSON(json));
+  const C = ccCondition(tree);
+  assert.equal(HEX(C), 'A22C80200C1297DB42B64E5FD5B3777AAE347844BCD75C6FF62ADDE450337BD61B97B4A58103120C008203000401');
+  assert.equal(HEX(C), HEX(ccCondition(cc1of1(0xe4, key.publicKey))));
+  assert.equal(
+    conditionToUri(unwrap(deriveCondition(tree))),
+    'ni:///sha-256;DBKX20K2Tl_Vs3d6rjR4RLzXXG_2Kt3kUDN71huXtKU?fpt=threshold-sha-256&cost=1182720&subtypes=eval-sha-256,secp256k1-sha-256',
+  );
+  const script = ccOutputScript(C, { evalCode: 0xe4 });
+  assert.equal(HEX(script), `2E${HEX(C)}CC0201E475`);
+  assert.equal(ccAddress(C), 'RQsLmJeNZkUMah19K8F24YnwNbW2sxvuX5');
+  const tx = new Transaction();
+  tx.version = 1;
+  tx.addInput(Buffer.alloc(32, 0x11), 0, 0xffffffff);
+  tx.addOutput(Buffer.from([0x51]), 90_000n);
+  const signed = unwrap(signCcInput(tx, 0, { tree: unwrap(fromJSON(json)), spentScript: script, privateKeys: [key.privateKey] }));
+  assert.equal(HEX(signed.sighash), 'FFEC899665722CE480C269C467F7BE9B845246B8E389AF94E07F3FAD19DA61F9');
+  assert.deepEqual([signed.fulfillment.length, signed.scriptSig.length, HEX(signed.scriptSig.subarray(0, 2))], [120, 123, '4C79']);
 });
