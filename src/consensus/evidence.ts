@@ -15,7 +15,6 @@ import { ByteWriter } from '../chain/codec/writer.ts';
 import { MAX_EVIDENCE_BYTES, NAME_RE } from '../chain/params.ts';
 import { readHeader, writeHeader } from '../chain/block/header.ts';
 import { readRef, writeRef } from '../chain/block/qc.ts';
-import { voteDigest } from '../chain/block/vote.ts';
 import type { BlockHeader, Evidence, Phase, Schedule } from '../chain/block/types.ts';
 import { compareBytes, equalBytes } from '../util/bytes.ts';
 import { ok } from '../util/errors.ts';
@@ -26,6 +25,7 @@ import { headerId } from './header.ts';
 import { memberIndex } from './schedule.ts';
 import type { SignatureScheme } from './scheme.ts';
 import type { StandbyReason, Vote } from './types.ts';
+import { cachedVoteDigest } from './votes.ts';
 
 /** Evidence type bytes. */
 export const EvidenceType = {
@@ -47,10 +47,13 @@ export interface Offence {
 }
 
 /**
- * Evidence that one producer signed two headers for one slot. Throws `RangeError` when the headers
- * do not conflict that way (a caller bug). Example: `doubleProduceEvidence(h1, h2).type === 1`.
+ * Evidence that one producer signed two headers for one slot, or undefined when the two headers do
+ * not fit one evidence payload (MAX_EVIDENCE_BYTES; headers that carry large evidence or certificates
+ * themselves — the block id covers every header byte, so nothing can be left out). Throws
+ * `RangeError` when the headers do not conflict that way (a caller bug).
+ * Example: `doubleProduceEvidence(h1, h2)?.type === 1`.
  */
-export function doubleProduceEvidence(h1: BlockHeader, h2: BlockHeader): Evidence {
+export function doubleProduceEvidence(h1: BlockHeader, h2: BlockHeader): Evidence | undefined {
   if (h1.producer !== h2.producer || h1.slot !== h2.slot) throw new RangeError('double production needs one producer and one slot');
   const [a, b] = compareBytes(headerId(h1), headerId(h2)) <= 0 ? [h1, h2] : [h2, h1];
   if (equalBytes(headerId(a), headerId(b))) throw new RangeError('the two headers are the same block');
@@ -60,6 +63,7 @@ export function doubleProduceEvidence(h1: BlockHeader, h2: BlockHeader): Evidenc
   const wb = new ByteWriter(512);
   writeHeader(wb, b);
   w.varBytes(wa.bytes()).varBytes(wb.bytes());
+  if (w.length > MAX_EVIDENCE_BYTES) return undefined;
   return { type: EvidenceType.DOUBLE_PRODUCE, data: w.bytes() };
 }
 
@@ -99,8 +103,22 @@ function readVoteBody(r: ByteReader, phase: Phase, voter: string): Vote {
   return { phase, block, activeVersion, pendingVersion, voter, sig };
 }
 
-/** Parses evidence (type and canonical order included). Never throws. */
+const decodedCache = new WeakMap<Evidence, Result<DecodedEvidence, ConsensusError>>();
+
+/**
+ * Parses evidence (type and canonical order included). Never throws. Results are memoised per
+ * evidence object (treat `Evidence` values as immutable), so the headers inside keep their cached ids.
+ */
 export function decodeEvidence(ev: Evidence): Result<DecodedEvidence, ConsensusError> {
+  let r = decodedCache.get(ev);
+  if (r === undefined) {
+    r = decodeEvidenceUncached(ev);
+    decodedCache.set(ev, r);
+  }
+  return r;
+}
+
+function decodeEvidenceUncached(ev: Evidence): Result<DecodedEvidence, ConsensusError> {
   const r: ByteReader = new ByteReader(ev.data, EV_CODES);
   try {
     if (ev.type === EvidenceType.DOUBLE_PRODUCE) {
@@ -131,6 +149,13 @@ export function decodeEvidence(ev: Evidence): Result<DecodedEvidence, ConsensusE
     if (e instanceof DecodeFailure) return fail(ConsensusErrorCode.EVIDENCE_MALFORMED, `evidence: ${e.message}`, { offset: e.offset });
     throw e;
   }
+}
+
+/** The producer an evidence item accuses and the offence slot, from its decoded form (nothing verified). */
+export function accused(ev: Evidence): { offender: string; slot: number } | undefined {
+  const d = decodeEvidence(ev);
+  if (!d.ok) return undefined;
+  return d.value.kind === 'double-produce' ? { offender: d.value.a.producer, slot: d.value.a.slot } : { offender: d.value.a.voter, slot: d.value.a.block.slot };
 }
 
 /** Looks up a schedule by version (the chain's active, pending and previous schedules). */
@@ -175,7 +200,7 @@ export function verifyEvidence(
     if (key === undefined) return fail(ConsensusErrorCode.EVIDENCE_UNKNOWN_OFFENDER, `${v.voter} is not in schedule ${v.activeVersion}/${v.pendingVersion}`);
     let digest: Uint8Array;
     try {
-      digest = voteDigest({ chainId, phase: v.phase, block: v.block, activeVersion: v.activeVersion, pendingVersion: v.pendingVersion });
+      digest = cachedVoteDigest(chainId, v.phase, v.block, v.activeVersion, v.pendingVersion);
     } catch {
       return fail(ConsensusErrorCode.EVIDENCE_MALFORMED, 'a vote has out-of-range fields');
     }

@@ -10,7 +10,7 @@
  * against that ancestor's own voting sets. By induction every claim on a valid chain is backed by a
  * valid certificate, and `chainLib` (= finalRef) is the LIB the chain itself proves.
  */
-import { MAX_EVIDENCE_ITEMS } from '../chain/params.ts';
+import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_ITEMS } from '../chain/params.ts';
 import type { BlockHeader, BlockRef, Evidence, Phase, QC, Schedule } from '../chain/block/types.ts';
 import { equalBytes } from '../util/bytes.ts';
 import { ok } from '../util/errors.ts';
@@ -19,7 +19,7 @@ import { verifyQc } from './certificate.ts';
 import type { ConsensusConfig } from './config.ts';
 import { ConsensusErrorCode, fail } from './errors.ts';
 import type { ConsensusError } from './errors.ts';
-import { verifyEvidence } from './evidence.ts';
+import { accused, verifyEvidence } from './evidence.ts';
 import type { Offence } from './evidence.ts';
 import { headerId, headerSignatureValid } from './header.ts';
 import { nextStats } from './missed.ts';
@@ -113,8 +113,10 @@ export function evidenceOffence(
 }
 
 /**
- * The items of an evidence pool a producer may put in a block at `slot` on `parent`: valid, fresh,
- * one per offender, at most `max` (MAX_EVIDENCE_ITEMS). Example: `header.evidence = acceptableEvidence(config, head.state, slot, pool)`.
+ * The items of an evidence pool a producer should put in a block at `slot` on `parent`: valid, fresh,
+ * one per offender, none about producers already on standby on this chain (their punishment is in
+ * force; repeating it would only grow headers), at most `max` (MAX_EVIDENCE_ITEMS).
+ * Example: `header.evidence = acceptableEvidence(config, head.state, slot, pool)`.
  */
 export function acceptableEvidence(config: ConsensusConfig, parent: HeaderState, slot: number, pool: Iterable<Evidence>, max = MAX_EVIDENCE_ITEMS): Evidence[] {
   const regime = regimeFor(parent, slot, config.turnLength);
@@ -122,8 +124,13 @@ export function acceptableEvidence(config: ConsensusConfig, parent: HeaderState,
   let punished: readonly PunishedEntry[] = parent.punished;
   for (const ev of pool) {
     if (out.length >= max) break;
+    if (ev.data.length > MAX_EVIDENCE_BYTES) continue;
+    const who = accused(ev);
+    if (who === undefined || parent.standby.some((x) => x.name === who.offender)) continue;
+    const last = punished.find((p) => p.name === who.offender);
+    if (last !== undefined && who.slot <= last.slot) continue;
     const r = evidenceOffence(config, parent, regime, ev, punished);
-    if (!r.ok) continue;
+    if (!r.ok || parent.standby.some((x) => x.name === r.value.offender)) continue;
     punished = insertSorted(punished, { name: r.value.offender, slot: r.value.slot });
     out.push(ev);
   }

@@ -20,12 +20,12 @@ export { headerId, headerRef, headerSignatureValid, signHeader } from './header.
 export { acceptableEvidence, evidenceOffence, genesisHeaderState, nextHeaderState } from './headerState.ts';
 export { EquivocationWatch } from './watch.ts';
 export type { AncestorState, NextStateOptions } from './headerState.ts';
-export { checkVote, decodeVote, encodeVote, makeVote, voteDigestFor, votingSets } from './votes.ts';
+export { cachedVoteDigest, checkVote, decodeVote, encodeVote, makeVote, voteDigestFor, votingSets } from './votes.ts';
 export type { VoterSeat, VotingSets } from './votes.ts';
 export { assembleQc, bitmapBytes, bitmapOf, qcSignerCounts, verifyQc } from './certificate.ts';
 export { QcAggregator } from './aggregator.ts';
 export type { AggregatorOptions, VoteOutcome } from './aggregator.ts';
-export { EvidenceType, decodeEvidence, doubleProduceEvidence, doubleVoteEvidence, verifyEvidence } from './evidence.ts';
+export { EvidenceType, accused, decodeEvidence, doubleProduceEvidence, doubleVoteEvidence, verifyEvidence } from './evidence.ts';
 export type { DecodedEvidence, Offence, ScheduleByVersion } from './evidence.ts';
 export { Finalizer, INITIAL_FSI, amnesiaFsi, decideCommit, decidePrepare, startupSlotFor } from './finalizer.ts';
 export type { CandidateBlock, Extends, RuleMutations, VoteDecision, VoteEnvironment } from './finalizer.ts';

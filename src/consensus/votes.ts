@@ -42,12 +42,16 @@ const digestCache = new Map<string, { chainId: Uint8Array; digest: Uint8Array }>
  * far more than the lookup. Throws on out-of-range fields.
  */
 export function voteDigestFor(sets: VotingSets, phase: Phase, block: BlockRef): Uint8Array {
-  const pendingVersion = sets.pending?.version ?? 0;
-  const key = `${phase}:${toHex(block.id)}:${block.num}:${block.slot}:${sets.active.version}:${pendingVersion}`;
+  return cachedVoteDigest(sets.chainId, phase, block, sets.active.version, sets.pending?.version ?? 0);
+}
+
+/** `voteDigest` of src/chain/block/vote.ts through the same bounded cache. Throws on out-of-range fields. */
+export function cachedVoteDigest(chainId: Uint8Array, phase: Phase, block: BlockRef, activeVersion: number, pendingVersion: number): Uint8Array {
+  const key = `${phase}:${toHex(block.id)}:${block.num}:${block.slot}:${activeVersion}:${pendingVersion}`;
   const hit = digestCache.get(key);
-  if (hit !== undefined && equalBytes(hit.chainId, sets.chainId)) return hit.digest;
-  const digest = voteDigest({ chainId: sets.chainId, phase, block, activeVersion: sets.active.version, pendingVersion });
-  digestCache.set(key, { chainId: sets.chainId, digest });
+  if (hit !== undefined && equalBytes(hit.chainId, chainId)) return hit.digest;
+  const digest = voteDigest({ chainId, phase, block, activeVersion, pendingVersion });
+  digestCache.set(key, { chainId, digest });
   if (digestCache.size > DIGEST_CACHE_SIZE) digestCache.delete(digestCache.keys().next().value!);
   return digest;
 }

@@ -175,7 +175,7 @@ test('missed slots over a long gap are charged arithmetically (a million slots c
 });
 
 function doubleProduce(parent: HeaderState, slot: number): Evidence {
-  return doubleProduceEvidence(makeHeader(parent, slot, { variant: 1 }), makeHeader(parent, slot, { variant: 2 }));
+  return doubleProduceEvidence(makeHeader(parent, slot, { variant: 1 }), makeHeader(parent, slot, { variant: 2 }))!;
 }
 
 test('DoubleProduce evidence demotes the producer; stale or forged evidence makes the block invalid', () => {
@@ -197,7 +197,7 @@ test('DoubleProduce evidence demotes the producer; stale or forged evidence make
   // a forged signature
   const d = decodeEvidence(ev);
   assert.ok(d.ok && d.value.kind === 'double-produce');
-  const forged = doubleProduceEvidence(d.value.a, { ...d.value.b, producerSig: new Uint8Array(64).fill(1) });
+  const forged = doubleProduceEvidence(d.value.a, { ...d.value.b, producerSig: new Uint8Array(64).fill(1) })!;
   assert.equal(rejectCode(s1, makeHeader(s1, 3, { evidence: [forged] }), c.lookup), ConsensusErrorCode.HEADER_BAD_EVIDENCE);
   const r = verifyEvidence(forged, CHAIN_ID, () => sched, BIP340);
   assert.equal(r.ok ? '' : r.error.code, ConsensusErrorCode.EVIDENCE_BAD_SIGNATURE);

@@ -22,6 +22,7 @@ import type { CandidateBlock, RuleMutations } from '../finalizer.ts';
 import { ForkDb } from '../forkDb.ts';
 import type { BranchApplier, ForkBlock } from '../forkDb.ts';
 import { headerId, signHeader } from '../header.ts';
+import { accused } from '../evidence.ts';
 import { acceptableEvidence, nextHeaderState } from '../headerState.ts';
 import { watermarkAfterAmnesia } from '../persist.ts';
 import { advanceWatermark, headerClaims, mayProduce } from '../production.ts';
@@ -71,6 +72,11 @@ export interface NodeEnv {
   readonly honest: readonly number[];
   readonly byzantine: readonly number[];
   readonly nodeCount: number;
+  /**
+   * The byzantine coalition's shared notes: for a block it equivocated, the nodes meant to see it.
+   * Double voters send their votes on such a block to those nodes only (split-brain attack).
+   */
+  readonly coalition: Map<string, readonly number[]>;
   now(): number;
   nowSlot(): number;
   send(from: number, to: number, msg: Msg): void;
@@ -288,6 +294,12 @@ export class SimNode {
         this.agg.pruneBelow(libSlot);
         this.watch.pruneBelow(libSlot);
         for (const [k, list] of this.orphans) if (list.every((o) => o.header.slot <= libSlot)) this.orphans.delete(k);
+        const rootState = this.db.root.state;
+        for (const [k, ev] of this.evidence) {
+          const who = accused(ev);
+          const last = who && rootState.punished.find((p) => p.name === who.offender);
+          if (who === undefined || rootState.standby.some((x) => x.name === who.offender) || (last !== undefined && who.slot <= last.slot)) this.evidence.delete(k);
+        }
         if (this.honest) this.env.world.recordLib(this.name, from, this.db.lib, r.value.finalized.map((b) => b.ref), certified);
       }
     }
@@ -355,6 +367,11 @@ export class SimNode {
     if (this.honest) {
       this.env.world.recordVote(this.name, { phase, key: idKey(b.ref.id), slot: b.ref.slot, justifySlot: b.state.chainJustify.slot, at: this.env.now() });
     }
+    const targets = this.honest ? undefined : this.env.coalition.get(idKey(b.ref.id));
+    if (targets !== undefined) {
+      for (const to of targets) this.env.send(this.index, to, { kind: 'vote', vote: v });
+      return;
+    }
     for (let to = 0; to < this.env.nodeCount; to++) this.env.send(this.index, to, { kind: 'vote', vote: v });
   }
 
@@ -385,8 +402,12 @@ export class SimNode {
       const b = this.build(head, slot, 1, true);
       const hs = this.env.rng.shuffle(this.env.honest);
       const half = Math.ceil(hs.length / 2);
-      this.deliver(a, [...hs.slice(0, half), ...this.env.byzantine]);
-      this.deliver(b, [...hs.slice(half), ...this.env.byzantine]);
+      const ta = [...hs.slice(0, half), ...this.env.byzantine];
+      const tb = [...hs.slice(half), ...this.env.byzantine];
+      this.env.coalition.set(idKey(headerId(a.header)), ta);
+      this.env.coalition.set(idKey(headerId(b.header)), tb);
+      this.deliver(a, ta);
+      this.deliver(b, tb);
       return;
     }
     if (strategy === 'fork') {

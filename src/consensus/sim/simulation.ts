@@ -41,10 +41,21 @@ export interface SimOptions {
   readonly mutations?: RuleMutations;
   /** Partition changes: at `atMs`, split into `groups` (node indices), or heal when `groups` is undefined. */
   readonly partitions?: readonly { readonly atMs: number; readonly groups: readonly (readonly number[])[] | undefined }[];
-  /** Crashes: node down at `atMs` for `downMs`, restarted with or without its FSI. */
-  readonly crashes?: readonly { readonly node: number; readonly atMs: number; readonly downMs: number; readonly keepFsi: boolean }[];
-  /** Schedule proposals: a function of the parent state and slot (see NodeEnv.proposeSchedule). */
-  readonly proposeSchedule?: (parent: HeaderState, slot: number) => Schedule | undefined;
+  /** Crashes: node down at `atMs` for `downMs`, restarted with or without its FSI (and watermark, default kept). */
+  readonly crashes?: readonly {
+    readonly node: number;
+    readonly atMs: number;
+    readonly downMs: number;
+    readonly keepFsi: boolean;
+    readonly keepWatermark?: boolean;
+  }[];
+  /** Nodes in the genesis schedule (default all); the others wait for a schedule change. */
+  readonly genesisMembers?: readonly number[];
+  /**
+   * Schedule changes: from slot `atSlot` on, producers propose a schedule of `members` (node indices)
+   * as version (entry index + 2), until one is accepted on their chain.
+   */
+  readonly schedulePlan?: readonly { readonly atSlot: number; readonly members: readonly number[] }[];
   /** Slots at the start ignored by the head − LIB statistic (default 2 turns). */
   readonly warmupSlots?: number;
   /** Stop at the first safety violation (default true). */
@@ -81,7 +92,7 @@ type Event =
   | { readonly kind: 'deliver'; readonly from: number; readonly to: number; readonly msg: Msg }
   | { readonly kind: 'partition'; readonly groups: readonly (readonly number[])[] | undefined }
   | { readonly kind: 'crash'; readonly node: number }
-  | { readonly kind: 'restart'; readonly node: number; readonly keepFsi: boolean };
+  | { readonly kind: 'restart'; readonly node: number; readonly keepFsi: boolean; readonly keepWatermark: boolean };
 
 /** Producer names p00, p01, … (sorted order = index order). */
 export function simName(i: number): string {
@@ -127,14 +138,28 @@ export function runSimulation(opts: SimOptions): SimReport {
   };
   const names = [...Array(opts.n).keys()].map(simName);
   const pairs = names.map((nm) => keys.keyPair(nm));
-  const schedule: Schedule = { version: 1, producers: names.map((nm, i) => ({ name: nm, key: pairs[i]!.pub })) };
+  const scheduleOf = (version: number, members: readonly number[]): Schedule => ({
+    version,
+    producers: [...members].sort((a, b) => a - b).map((i) => ({ name: names[i]!, key: pairs[i]!.pub })),
+  });
+  const schedule = scheduleOf(1, opts.genesisMembers ?? [...Array(opts.n).keys()]);
+  const plan = opts.schedulePlan ?? [];
+  const proposeSchedule = (parent: HeaderState, slot: number): Schedule | undefined => {
+    if (parent.proposed !== undefined) return undefined;
+    const i = parent.highestVersion - 1; // plan entry i proposes version i + 2
+    const next = plan[i];
+    if (next === undefined || slot < next.atSlot) return undefined;
+    return scheduleOf(parent.highestVersion + 1, next.members);
+  };
   const world = new World();
   const gHeader = simGenesis(config.chainId);
   world.register(gHeader);
   const gState = genesisHeaderState(headerRef(gHeader), schedule);
+  const world0 = world;
   const byz = opts.byzantine?.indices ?? rng.shuffle([...Array(opts.n).keys()]).slice(0, opts.byzantine?.count ?? 0);
   const byzSet = new Set(byz);
   const honest = [...Array(opts.n).keys()].filter((i) => !byzSet.has(i));
+  for (const i of honest) world0.honestNames.add(names[i]!);
   const net = new Network(opts.n, opts.net ?? SYNCHRONOUS, rng.fork());
   const queue = new EventQueue<Event>();
   let now = 0;
@@ -147,6 +172,7 @@ export function runSimulation(opts: SimOptions): SimReport {
     honest,
     byzantine: byz,
     nodeCount: opts.n,
+    coalition: new Map(),
     now: () => now,
     nowSlot: () => Math.floor(now / slotMs),
     send: (from, to, msg) => {
@@ -154,7 +180,7 @@ export function runSimulation(opts: SimOptions): SimReport {
       const d = net.delay(from, to);
       if (d !== undefined) queue.push(now + d, { kind: 'deliver', from, to, msg });
     },
-    ...(opts.proposeSchedule ? { proposeSchedule: opts.proposeSchedule } : {}),
+    ...(plan.length > 0 ? { proposeSchedule } : {}),
   };
   const nodes = names.map(
     (nm, i) =>
@@ -165,7 +191,7 @@ export function runSimulation(opts: SimOptions): SimReport {
   for (const p of opts.partitions ?? []) queue.push(p.atMs, { kind: 'partition', groups: p.groups });
   for (const c of opts.crashes ?? []) {
     queue.push(c.atMs, { kind: 'crash', node: c.node });
-    queue.push(c.atMs + c.downMs, { kind: 'restart', node: c.node, keepFsi: c.keepFsi });
+    queue.push(c.atMs + c.downMs, { kind: 'restart', node: c.node, keepFsi: c.keepFsi, keepWatermark: c.keepWatermark ?? true });
   }
   const warmup = opts.warmupSlots ?? 2 * config.turnLength;
   const stop = opts.stopOnViolation ?? true;
@@ -198,7 +224,7 @@ export function runSimulation(opts: SimOptions): SimReport {
         nodes[ev.node]!.crash();
         break;
       case 'restart':
-        nodes[ev.node]!.restart(ev.keepFsi);
+        nodes[ev.node]!.restart(ev.keepFsi, ev.keepWatermark);
         break;
     }
     if (stop && world.violations.length > 0) break;

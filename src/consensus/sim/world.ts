@@ -4,6 +4,7 @@
  * run goes:
  * - every block any honest node holds a COMMIT certificate for, and every honest LIB, lies on one chain;
  * - each honest node's LIB only moves forward along its chain and is backed by a valid certificate;
+ * - no honest producer signs two blocks for one slot (the watermark);
  * - an auditor replays each honest node's signed votes against the voting rules using the true block
  *   tree: P2 (one PREPARE per slot, increasing), C3 (COMMIT slots increasing), C2 (every PREPARE signed
  *   before a COMMIT(B) with a slot above B's descends from B) and P3 (after committing B, every PREPARE
@@ -25,7 +26,7 @@ export interface BlockInfo {
 
 /** A broken invariant. */
 export interface Violation {
-  readonly kind: 'conflicting-final' | 'lib-rewind' | 'uncertified-final' | 'audit-P2' | 'audit-C3' | 'audit-C2' | 'audit-P3';
+  readonly kind: 'conflicting-final' | 'lib-rewind' | 'uncertified-final' | 'double-production' | 'audit-P2' | 'audit-C3' | 'audit-C2' | 'audit-P3';
   readonly at: number;
   readonly detail: string;
 }
@@ -47,6 +48,9 @@ export class World {
   /** Time each block first became final at some honest node. */
   readonly finalAt = new Map<string, number>();
   private readonly votes = new Map<string, AuditedVote[]>();
+  private readonly producedAt = new Map<string, string>();
+  /** Names of honest producers (double production by them is a violation). */
+  readonly honestNames = new Set<string>();
   now = 0;
 
   /** Registers a newly created block (its parent must be registered, or it is genesis). */
@@ -58,6 +62,11 @@ export class World {
     const ancestry = parent === undefined ? [key] : [...parent.ancestry, key];
     const info = { header: h, key, ancestry, createdAt: this.now };
     this.blocks.set(key, info);
+    if (this.honestNames.has(h.producer)) {
+      const k = `${h.producer}:${h.slot}`;
+      if (this.producedAt.has(k)) this.flag('double-production', `${h.producer} produced two blocks at slot ${h.slot}`);
+      this.producedAt.set(k, key);
+    }
     if (this.finalTip === undefined && h.num === 0) this.finalTip = info;
     return info;
   }

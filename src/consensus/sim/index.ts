@@ -1,0 +1,13 @@
+/** The deterministic consensus simulator (CONSENSUS.md §5.12). */
+export { runSimulation, simGenesis, simName } from './simulation.ts';
+export type { SimOptions, SimReport } from './simulation.ts';
+export { ADVERSARIAL, Network, SYNCHRONOUS } from './network.ts';
+export type { NetProfile } from './network.ts';
+export { SimNode, isHonest } from './node.ts';
+export type { Behaviour, Msg, NodeEnv, Payload, ProducerStrategy } from './node.ts';
+export { Prng } from './prng.ts';
+export { EventQueue } from './queue.ts';
+export { SimKeys } from './simScheme.ts';
+export { World } from './world.ts';
+export type { AuditedVote, BlockInfo, Violation } from './world.ts';
+export { maxFaulty, quorum, quorumOverlap } from '../params.ts';
