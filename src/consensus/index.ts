@@ -34,3 +34,6 @@ export { ForkDb } from './forkDb.ts';
 export type { BranchApplier, ForkBlock, ForkDbOptions, HeadUpdate, QcOutcome, SwitchPlan } from './forkDb.ts';
 export { advanceWatermark, headerClaims, mayProduce } from './production.ts';
 export type { HeaderClaims, ProductionRefusal, ProductionSituation } from './production.ts';
+export { WEEKLY_FACTORS, WEEK_MS, WEIGHT_EPOCH_MS, voteWeight, weeksSinceEpoch } from './weight.ts';
+export { elect } from './election.ts';
+export type { Candidate } from './election.ts';

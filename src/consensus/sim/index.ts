@@ -11,3 +11,5 @@ export { SimKeys } from './simScheme.ts';
 export { World } from './world.ts';
 export type { AuditedVote, BlockInfo, Violation } from './world.ts';
 export { maxFaulty, quorum, quorumOverlap } from '../params.ts';
+export { legacyLag } from './legacy.ts';
+export type { LegacyLag } from './legacy.ts';
