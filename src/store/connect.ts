@@ -14,13 +14,73 @@ import { fail, sqliteCode, StoreFailure } from './core.ts';
 import type { Core, CoreState } from './core.ts';
 import { StoreErrorCode } from './errors.ts';
 import { ModuleSession } from './moduleIndex.ts';
-import { ADDR_KIND_CODE, bytesKey, txidHex } from './rows.ts';
+import { ADDR_KIND_CODE, txidHex } from './rows.ts';
 import type { BlockHooks, ConnectInfo } from './types.ts';
 import { encodeUndo } from './undo.ts';
 import type { OutputRef } from './undo.ts';
 
 function compactSizeLength(n: number): number {
   return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
+/** 48 bits of a txid as a number (a Map key cheaper than a string). */
+function prefix48(t: Uint8Array): number {
+  return ((t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0) * 65536 + (t[4]! | (t[5]! << 8));
+}
+
+/** Positions of the block's txids: `index()` fails on a duplicate txid. */
+class TxIndex {
+  readonly txids: readonly Uint8Array[];
+  private readonly byPrefix = new Map<number, number | number[]>();
+
+  constructor(txids: readonly Uint8Array[]) {
+    this.txids = txids;
+  }
+
+  /** Builds the index; false when two txids are equal. */
+  build(): boolean {
+    for (let i = 0; i < this.txids.length; i++) {
+      const k = prefix48(this.txids[i]!);
+      const prev = this.byPrefix.get(k);
+      if (prev === undefined) {
+        this.byPrefix.set(k, i);
+        continue;
+      }
+      const list = typeof prev === 'number' ? [prev] : prev;
+      for (const j of list) if (equalBytes(this.txids[j]!, this.txids[i]!)) return false;
+      list.push(i);
+      this.byPrefix.set(k, list);
+    }
+    return true;
+  }
+
+  lookup(txid: Uint8Array): number | undefined {
+    const v = this.byPrefix.get(prefix48(txid));
+    if (v === undefined) return undefined;
+    if (typeof v === 'number') return equalBytes(this.txids[v]!, txid) ? v : undefined;
+    for (const j of v) if (equalBytes(this.txids[j]!, txid)) return j;
+    return undefined;
+  }
+}
+
+/** Finds txid positions, fastest when asked in block order (the usual order of delta entries). */
+class TxFinder {
+  private hint = 0;
+  private readonly index: TxIndex;
+
+  constructor(index: TxIndex) {
+    this.index = index;
+  }
+
+  find(txid: Uint8Array): number | undefined {
+    const txids = this.index.txids;
+    const h = this.hint;
+    if (h < txids.length && equalBytes(txids[h]!, txid)) return h;
+    if (h + 1 < txids.length && equalBytes(txids[h + 1]!, txid)) return (this.hint = h + 1);
+    const p = this.index.lookup(txid);
+    if (p !== undefined) this.hint = p;
+    return p;
+  }
 }
 
 function bad(height: number, message: string): never {
@@ -66,9 +126,10 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
   if (!(delta.id instanceof Uint8Array) || delta.id.length !== 32) bad(height, 'the block id is not 32 bytes');
   if (txs.length === 0 || delta.txids.length !== txs.length) bad(height, `${delta.txids.length} txids for ${txs.length} transactions`);
 
-  const posOf = new Map<string, number>();
-  for (let i = 0; i < txs.length; i++) posOf.set(bytesKey(delta.txids[i]!), i);
-  if (posOf.size !== txs.length) bad(height, 'two transactions have the same txid');
+  const txIndex = new TxIndex(delta.txids);
+  if (!txIndex.build()) bad(height, 'two transactions have the same txid');
+  const spenders = new TxFinder(txIndex);
+  const creators = new TxFinder(txIndex);
 
   // Transactions are the last bytes of the block; the header is what precedes their count.
   const lengths = new Array<number>(txs.length);
@@ -108,7 +169,7 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
   }
   const seen = new Set<number>();
   const spenderPos = (s: SpentCoin): number => {
-    const p = posOf.get(bytesKey(s.spender.txid));
+    const p = spenders.find(s.spender.txid);
     if (p === undefined || isCb[p]) bad(height, `a spend names spender ${txidHex(s.spender.txid)}, not a non-coinbase transaction of the block`);
     const input = txs[p]!.ins[s.spender.vin];
     if (input === undefined || input.index !== s.outpoint.vout || !equalBytes(input.hash, s.outpoint.txid)) {
@@ -153,13 +214,13 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
     refs.push({ txnum, vout: s.outpoint.vout });
   }
   for (const c of delta.created) {
-    const p = posOf.get(bytesKey(c.outpoint.txid));
+    const p = creators.find(c.outpoint.txid);
     if (p === undefined) bad(height, `it creates ${txidHex(c.outpoint.txid)}:${c.outpoint.vout}, not an output of the block`);
     insertOut(p, c.outpoint.vout, c.coin, null, null);
   }
   for (const s of delta.spentInBlock) {
     const sp = spenderPos(s);
-    const cp = posOf.get(bytesKey(s.outpoint.txid));
+    const cp = txIndex.lookup(s.outpoint.txid);
     if (cp === undefined || cp >= sp) bad(height, `${txidHex(s.outpoint.txid)}:${s.outpoint.vout} is not created earlier in the block than its spender`);
     insertOut(cp, s.outpoint.vout, s.coin, first + sp, s.spender.vin);
   }

@@ -99,10 +99,14 @@ export const TABLES: readonly { readonly name: string; readonly order: string }[
   { name: 'module_undo', order: 'height, seq' },
 ];
 
-/** SQLite page size for new databases (bytes). */
-export const PAGE_SIZE = 8192;
-/** WAL pages after which SQLite checkpoints into the main file (about 80 MiB at 8 KiB pages). */
-export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * SQLite page size for new databases (bytes). Spends and address-index inserts land on random pages,
+ * and the WAL receives each touched page whole, so smaller pages write fewer bytes per block once the
+ * tables outgrow the number of rows a block touches; 4 KiB and 8 KiB measured the same at 100k coins.
+ */
+export const PAGE_SIZE = 4096;
+/** WAL pages after which SQLite checkpoints into the main file (about 80 MiB): pages rewritten by a run of blocks are copied back once. */
+export const WAL_AUTOCHECKPOINT_PAGES = 20_000;
 /** Size the WAL file is truncated to after a checkpoint (bytes). */
 export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 /** Page cache (KiB, as a negative cache_size). */

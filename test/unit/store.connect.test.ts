@@ -69,6 +69,20 @@ test('connect N blocks then disconnect them all: every table equals the original
   s.close();
 });
 
+test('the order of delta entries does not matter: reversed lists give the same tables', () => {
+  const chain = buildChain(3);
+  const a = memStore();
+  const b = memStore();
+  connectAll(a, chain.deltas);
+  for (const d of chain.deltas) {
+    unwrap(b.connectBlock({ ...d, created: [...d.created].reverse(), spent: [...d.spent].reverse(), spentInBlock: [...d.spentInBlock].reverse() }));
+  }
+  const strip = (dump: ReturnType<Store['dump']>) => ({ ...dump, undo: [] });
+  assert.deepEqual(strip(b.dump()), strip(a.dump()), 'only the undo records list the spends in delta order');
+  for (let i = 0; i < 4; i++) unwrap(b.disconnectTip());
+  assert.deepEqual(b.dump().txout, []);
+});
+
 test('connectBlocks in one transaction gives the same tables as one connect per block', () => {
   const chain = buildChain(4);
   const a = memStore();
@@ -138,6 +152,7 @@ test('deltas that contradict the block or the UTXO set are refused and change no
   const c0 = d2.created[0]!;
   expectFail({ ...d2, created: [{ ...c0, coin: { ...c0.coin, value: c0.coin.value + 1n } }, ...d2.created.slice(1)] }, 'STORE_BAD_DELTA', 'a coin of another value');
   expectFail({ ...d2, created: [...d2.created, c0] }, 'STORE_BAD_DELTA', 'a coin created twice');
+  expectFail({ ...d2, txids: [d2.txids[1]!, ...d2.txids.slice(1)] }, 'STORE_BAD_DELTA', 'two transactions with one txid');
   // A block that spends a coin already spent by block 1.
   const spentBy1 = chain.deltas[1]!.spent[0]!;
   const tx = spendTx([spentBy1.outpoint], [{ script: p2pkhScript(h20('thief')), value: 1n }]);
