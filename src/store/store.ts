@@ -169,6 +169,7 @@ class SqliteStore implements Store {
   private readonly core: Core;
   private readonly state: CoreState;
   private open = true;
+  private writing = false;
 
   constructor(dir: string, db: Database.Database, lock: DatadirLock | undefined) {
     this.dir = dir;
@@ -194,13 +195,19 @@ class SqliteStore implements Store {
   /** Runs `fn` on a copy of the state inside one transaction; commits the state only on success. */
   private write<T>(fn: (work: CoreState) => T): Result<T, StoreError> {
     if (!this.open) return err(storeError(StoreErrorCode.CLOSED, `the store of ${this.dir} is closed`));
+    if (this.writing) {
+      return err(storeError(StoreErrorCode.BAD_ARGUMENT, 'the store is already writing a block: hooks write only through ctx.moduleIndex, never through the store'));
+    }
     const work: CoreState = { ...this.state };
+    this.writing = true;
     try {
       const v = this.db.transaction(() => fn(work))();
       Object.assign(this.state, work);
       return ok(v);
     } catch (e) {
       return err(toStoreError(e));
+    } finally {
+      this.writing = false;
     }
   }
 

@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { unwrap } from '../../src/util/errors.ts';
 import { utf8 } from '../../src/util/bytes.ts';
-import { CHAIN_ID, OTHER_CHAIN_ID, TestChain, h20, p2pkhScript, spendTx } from './store.fixture.ts';
+import { CHAIN_ID, OTHER_CHAIN_ID, TestChain, h20, linearChain, p2pkhScript, spendTx } from './store.fixture.ts';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cchost-store-test-'));
@@ -233,6 +233,79 @@ test('verifyConsistency finds tampered coins, spenders, transactions and undo re
     tamper('DELETE FROM tx WHERE txnum = (SELECT max(txnum) FROM tx)');
     r = check();
     assert.match(r.problems.join('\n'), /missing from the tx table/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A child that connects `linearChain(100, 20)` from the stored tip on, printing each height once committed. */
+function writer(dir: string): { child: ChildProcess; lines: string[]; exited: Promise<void>; waitFor: (h: number) => Promise<void> } {
+  const code = `
+    import { openStore } from ${JSON.stringify(STORE_URL)};
+    import { linearChain, CHAIN_ID } from ${JSON.stringify(FIXTURE_URL)};
+    const chain = linearChain(100, 20);
+    const r = openStore(${JSON.stringify(dir)}, { chainId: CHAIN_ID });
+    if (!r.ok) { console.log('error ' + r.error.code); process.exit(3); }
+    const s = r.value;
+    console.log('start ' + s.height());
+    for (let h = s.height() + 1; h < chain.deltas.length; h++) {
+      const x = s.connectBlock(chain.deltas[h]);
+      if (!x.ok) { console.log('error ' + x.error.code); process.exit(4); }
+      console.log('connected ' + h);
+    }
+    console.log('done');
+    setInterval(() => { if (!r.ok) process.exit(5); }, 1000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  const waiters: { h: number; res: () => void; rej: (e: Error) => void }[] = [];
+  let buf = '';
+  child.stdout!.on('data', (b: Buffer) => {
+    buf += b.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    for (const l of parts) {
+      lines.push(l);
+      const m = /^connected (\d+)$/.exec(l);
+      for (const w of [...waiters]) {
+        if ((m !== null && Number(m[1]) >= w.h) || l === 'done') {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.res();
+        } else if (l.startsWith('error')) w.rej(new Error(l));
+      }
+    }
+  });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const waitFor = (h: number): Promise<void> => new Promise((res, rej) => waiters.push({ h, res, rej }));
+  return { child, lines, exited, waitFor };
+}
+
+test('crash safety: a writer killed with SIGKILL mid-stream loses no block it reported connected, and the store stays consistent', async () => {
+  const dir = tempDir();
+  const expected = linearChain(100, 20);
+  let lastReported = -1;
+  try {
+    for (const killAt of [10, 55]) {
+      const w = writer(dir);
+      try {
+        await w.waitFor(killAt);
+        w.child.kill('SIGKILL');
+        await w.exited;
+      } finally {
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+        await w.exited;
+      }
+      const start = Number(/^start (-?\d+)$/.exec(w.lines[0] ?? '')?.[1]);
+      assert.ok(start >= lastReported, `restart at ${start}, but block ${lastReported} had been reported connected`);
+      const reported = w.lines.filter((l) => l.startsWith('connected ')).map((l) => Number(l.slice(10)));
+      lastReported = Math.max(lastReported, ...reported);
+      const s = unwrap(openStore(dir, { chainId: CHAIN_ID }));
+      assert.ok(s.height() >= lastReported, `height ${s.height()} after the kill, block ${lastReported} was reported connected`);
+      assert.deepEqual(s.tip()!.id, expected.deltas[s.height()]!.id);
+      const report = s.verifyConsistency({ sqlite: true });
+      assert.ok(report.ok, report.problems.join('\n'));
+      s.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

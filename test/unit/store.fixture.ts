@@ -148,3 +148,25 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A deterministic chain of `blocks` blocks after genesis, each with `width` transactions: transaction i
+ * spends transaction i of the previous block and pays two outputs (one spent by the next block).
+ */
+export function linearChain(blocks: number, width: number): TestChain {
+  const c = new TestChain();
+  c.add([], { allocations: Array.from({ length: width }, (_, i) => ({ script: p2pkhScript(h20(`lane ${i}`)), value: 1_000_000_000n })) });
+  const g = c.deltas[0]!.txids[0]!;
+  let prevVouts = Array.from({ length: width }, (_, i) => ({ txid: g, vout: i }));
+  for (let h = 1; h <= blocks; h++) {
+    const txs = prevVouts.map((op, i) =>
+      spendTx([op], [
+        { script: p2pkhScript(h20(`lane ${i}`)), value: 1_000_000_000n - BigInt(h) * 10n },
+        { script: p2pkhScript(h20(`pay ${h} ${i}`)), value: 1n },
+      ]),
+    );
+    c.add(txs);
+    prevVouts = txs.map((t) => ({ txid: t.getHash(), vout: 0 }));
+  }
+  return c;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, prefixEnd } from '../../src/store/index.ts';
+import { dumpDigest, openStore, prefixEnd } from '../../src/store/index.ts';
 import type { BlockHooks, ModuleIndexStore, Store } from '../../src/store/index.ts';
 import { unwrap } from '../../src/util/errors.ts';
 import { concatBytes, utf8 } from '../../src/util/bytes.ts';
@@ -91,6 +91,8 @@ test('module index: an exact disconnect hook reports no mismatch; an imperfect o
   assert.deepEqual(mm.actual, c.deltas[5]!.txids[1], 'what the sloppy hook left');
   // Both stores end at the state of height 4 anyway.
   assert.deepEqual(sloppy.dump(), exact.dump());
+  assert.equal(dumpDigest(sloppy.dump())['module_kv'], dumpDigest(exact.dump())['module_kv']);
+  assert.notEqual(dumpDigest(at5)['module_kv'], dumpDigest(exact.dump())['module_kv']);
   const fresh = memStore();
   for (const d of c.deltas.slice(0, 5)) unwrap(fresh.connectBlock(d, counterHooks()));
   assert.deepEqual(exact.dump(), fresh.dump());
@@ -151,7 +153,7 @@ test('module index: namespaces are separate; scans honour prefix, order, limit a
   assert.equal(prefixEnd(Uint8Array.of(0xff)), null);
 });
 
-test('module index: a store kept after its hook refuses use; bad names and oversized keys fail the block', () => {
+test('module index: a store kept after its hook refuses use; bad names and oversized keys fail the block; hooks cannot write through the store', () => {
   const c = chain();
   const s = memStore();
   unwrap(s.connectBlock(c.deltas[0]!));
@@ -171,4 +173,15 @@ test('module index: a store kept after its hook refuses use; bad names and overs
   assert.equal(!big.ok && big.error['causeCode'], 'STORE_BAD_ARGUMENT');
   assert.throws(() => s.moduleIndex('bad name'), { code: 'STORE_BAD_ARGUMENT' });
   assert.equal(s.height(), 1);
+  // A hook cannot write through the store itself (nested block writes).
+  let inner: unknown;
+  unwrap(
+    s.connectBlock(c.deltas[2]!, {
+      connect: () => {
+        inner = s.setMeta('x', Uint8Array.of(1));
+      },
+    }),
+  );
+  assert.equal((inner as { ok: boolean; error: { code: string } }).error.code, 'STORE_BAD_ARGUMENT');
+  assert.equal(s.getMeta('x'), undefined);
 });
