@@ -71,3 +71,27 @@ test('replace the whole set: the old and new sets share no member, dual quorum c
   assert.ok(produced.length > 20 && produced.every((p) => ['p04', 'p05', 'p06', 'p07'].includes(p)), 'only the new set produces');
   assert.ok(r.minLibNum >= 70, `LIB ${r.minLibNum}`);
 });
+
+test('an offline producer is demoted after 24 missed own slots, re-elected out, and its replacement produces', () => {
+  const r = runSimulation({
+    seed: 1,
+    n: 5,
+    durationMs: 60_000,
+    genesisMembers: [0, 1, 2, 3],
+    byzantine: { count: 1, indices: [1], behaviour: { silent: true } },
+    elections: { candidates: [0, 1, 2, 3, 4], maxProducers: 4 },
+  });
+  assert.deepEqual(r.violations, []);
+  // p01 holds slots 12..23 and 60..71: demoted by the first block after slot 71
+  const fin = r.world.finalHead!;
+  const chain = fin.ancestry.map((k) => r.world.blocks.get(k)!.header);
+  const firstAfter = chain.find((h) => h.slot > 71)!;
+  const st = r.nodes[0]!.db.root.state;
+  assert.deepEqual(st.standby, [{ name: 'p01', reason: 'missed-slots', atNum: firstAfter.num }]);
+  const proposal = chain.find((h) => h.newSchedule !== undefined)!;
+  assert.ok(proposal.slot > firstAfter.slot && proposal.slot <= firstAfter.slot + 2, 'the election runs in the next block');
+  assert.deepEqual(proposal.newSchedule!.producers.map((p) => p.name), ['p00', 'p02', 'p03', 'p04']);
+  assert.equal(st.active.version, 2);
+  const p04 = chain.filter((h) => h.producer === 'p04').map((h) => h.slot);
+  assert.ok(p04.length >= 10 && p04[0]! % 12 === 0, `the newcomer took over a turn (${p04.join(',')})`);
+});

@@ -9,6 +9,8 @@ import type { BlockHeader, BlockRef, Schedule } from '../../chain/block/types.ts
 import { sha256 } from '../../crypto/hash.ts';
 import { utf8 } from '../../util/bytes.ts';
 import type { ConsensusConfig } from '../config.ts';
+import { elect } from '../election.ts';
+import type { Candidate } from '../election.ts';
 import type { RuleMutations } from '../finalizer.ts';
 import { headerRef } from '../header.ts';
 import { genesisHeaderState } from '../headerState.ts';
@@ -56,6 +58,11 @@ export interface SimOptions {
    * as version (entry index + 2), until one is accepted on their chain.
    */
   readonly schedulePlan?: readonly { readonly atSlot: number; readonly members: readonly number[] }[];
+  /**
+   * Elections (§5.7–5.8): whenever the active schedule holds a producer on standby and no change is
+   * under way, the block producer proposes `elect(candidates)` (equal weights, all ready).
+   */
+  readonly elections?: { readonly candidates: readonly number[]; readonly maxProducers: number };
   /** Slots at the start ignored by the head − LIB statistic (default 2 turns). */
   readonly warmupSlots?: number;
   /** Stop at the first safety violation (default true). */
@@ -144,8 +151,15 @@ export function runSimulation(opts: SimOptions): SimReport {
   });
   const schedule = scheduleOf(1, opts.genesisMembers ?? [...Array(opts.n).keys()]);
   const plan = opts.schedulePlan ?? [];
+  const candidates: Candidate[] = (opts.elections?.candidates ?? []).map((i) => ({ name: names[i]!, key: pairs[i]!.pub, weight: 1n, ready: true }));
   const proposeSchedule = (parent: HeaderState, slot: number): Schedule | undefined => {
     if (parent.proposed !== undefined) return undefined;
+    if (opts.elections !== undefined) {
+      if (parent.pending !== undefined) return undefined;
+      const standby = new Set(parent.standby.map((x) => x.name));
+      if (!parent.active.producers.some((p) => standby.has(p.name))) return undefined;
+      return elect(candidates, parent, opts.elections.maxProducers, MIN_PROPOSED_PRODUCERS);
+    }
     const i = parent.highestVersion - 1; // plan entry i proposes version i + 2
     const next = plan[i];
     if (next === undefined || slot < next.atSlot) return undefined;
@@ -180,7 +194,7 @@ export function runSimulation(opts: SimOptions): SimReport {
       const d = net.delay(from, to);
       if (d !== undefined) queue.push(now + d, { kind: 'deliver', from, to, msg });
     },
-    ...(plan.length > 0 ? { proposeSchedule } : {}),
+    ...(plan.length > 0 || opts.elections !== undefined ? { proposeSchedule } : {}),
   };
   const nodes = names.map(
     (nm, i) =>
