@@ -92,6 +92,8 @@ export const ConsensusErrorCode = {
   FORKDB_INVALID: 'CONSENSUS_FORKDB_INVALID',
   /** A COMMIT certificate names a block that conflicts with the LIB: a safety failure, stop and alert. */
   FORKDB_CONFLICTING_FINAL: 'CONSENSUS_FORKDB_CONFLICTING_FINAL',
+  /** Re-applying a block that applied before failed during a rollback: the caller's state is broken (thrown). */
+  FORKDB_REAPPLY_FAILED: 'CONSENSUS_FORKDB_REAPPLY_FAILED',
 
   // --- persisted finalizer safety information ---
   /** The FSI bytes are shorter or longer than their format. */

@@ -14,7 +14,7 @@
  */
 import type { BlockHeader, BlockRef, QC } from '../chain/block/types.ts';
 import { compareBytes, equalBytes } from '../util/bytes.ts';
-import { ok } from '../util/errors.ts';
+import { CchostError, ok } from '../util/errors.ts';
 import type { ErrorData, Result } from '../util/errors.ts';
 import { ConsensusErrorCode, fail } from './errors.ts';
 import type { ConsensusError } from './errors.ts';
@@ -320,7 +320,8 @@ export class ForkDb<T> {
    * Moves the head to the best block: undoes the old branch down to the common ancestor and applies
    * the new one through `applier`. When a block fails to apply, it and its descendants are removed,
    * what was applied is undone, the old branch is re-applied, and the next best head is tried.
-   * Throws only if re-applying a previously applied block fails (the caller's state is broken).
+   * Throws `CONSENSUS_FORKDB_REAPPLY_FAILED` only if re-applying a previously applied block fails
+   * (the caller's state is broken).
    */
   updateHead(applier: BranchApplier<T>): HeadUpdate<T> {
     const undone: ForkBlock<T>[] = [];
@@ -351,7 +352,7 @@ export class ForkDb<T> {
       for (let i = done.length - 1; i >= 0; i--) applier.undo(done[i]!);
       for (let i = plan.undo.length - 1; i >= 0; i--) {
         const r = applier.apply(plan.undo[i]!);
-        if (!r.ok) throw new Error(`re-applying ${showRef(plan.undo[i]!.ref)} failed: ${r.error.message}`);
+        if (!r.ok) throw new CchostError(ConsensusErrorCode.FORKDB_REAPPLY_FAILED, `re-applying ${showRef(plan.undo[i]!.ref)} failed: ${r.error.message}`);
       }
       failed.push(failure);
       this.remove(failure.block);
@@ -365,7 +366,7 @@ export class ForkDb<T> {
   }
 
   private remove(e: Entry<T>): void {
-    if (e === this.rootEntry || e === this.headEntry) throw new Error('cannot remove the root or the head');
+    if (e === this.rootEntry || e === this.headEntry) throw new RangeError('cannot remove the root or the head');
     this.entries.get(e.parentKey)?.children.delete(e.key);
     const stack = [e];
     while (stack.length > 0) {

@@ -13,6 +13,20 @@ function noViolations(r: SimReport, what: string): void {
   assert.deepEqual(r.violations, [], `${what}: ${r.violations.map((v) => `${v.kind} ${v.detail}`).join('; ')}`);
 }
 
+test('fork-database invariants hold after every delivered message (root final, everything descends from it, head on it)', () => {
+  const r = runSimulation({
+    seed: 8,
+    n: 4,
+    durationMs: 30_000,
+    net: ADVERSARIAL,
+    byzantine: { count: 1, behaviour: { doubleVote: true, producer: 'mixed' } },
+    partitions: [{ atMs: 6_000, groups: [[0, 1], [2, 3]] }, { atMs: 12_000, groups: undefined }],
+    checkInvariantsEveryEvent: true,
+  });
+  noViolations(r, 'every event');
+  assert.ok(r.minLibNum > 20);
+});
+
 test('determinism: the same seed gives the same run, another seed a different one', () => {
   const a = runSimulation({ seed: 42, n: 4, durationMs: 15_000, net: ADVERSARIAL, byzantine: { count: 1, behaviour: { doubleVote: true, producer: 'mixed' } } });
   const b = runSimulation({ seed: 42, n: 4, durationMs: 15_000, net: ADVERSARIAL, byzantine: { count: 1, behaviour: { doubleVote: true, producer: 'mixed' } } });

@@ -65,6 +65,8 @@ export interface SimOptions {
   readonly elections?: { readonly candidates: readonly number[]; readonly maxProducers: number };
   /** Slots at the start ignored by the head − LIB statistic (default 2 turns). */
   readonly warmupSlots?: number;
+  /** Check every honest node's fork-database invariants after every delivered message (slow; default false). */
+  readonly checkInvariantsEveryEvent?: boolean;
   /** Stop at the first safety violation (default true). */
   readonly stopOnViolation?: boolean;
 }
@@ -228,9 +230,15 @@ export function runSimulation(opts: SimOptions): SimReport {
         nodes.forEach((nd, i) => libTrace[i]!.push(nd.db.lib.num));
         for (const nd of nodes) nd.onSlot(ev.slot);
         break;
-      case 'deliver':
-        nodes[ev.to]!.receive(ev.from, ev.msg);
+      case 'deliver': {
+        const nd = nodes[ev.to]!;
+        nd.receive(ev.from, ev.msg);
+        if (opts.checkInvariantsEveryEvent === true && nd.honest) {
+          const bad = nd.db.checkInvariants();
+          if (bad !== undefined) world.flag('forkdb-invariant', `${nd.name}: ${bad}`);
+        }
         break;
+      }
       case 'partition':
         net.partition(ev.groups);
         break;

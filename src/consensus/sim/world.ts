@@ -26,7 +26,16 @@ export interface BlockInfo {
 
 /** A broken invariant. */
 export interface Violation {
-  readonly kind: 'conflicting-final' | 'lib-rewind' | 'uncertified-final' | 'double-production' | 'audit-P2' | 'audit-C3' | 'audit-C2' | 'audit-P3';
+  readonly kind:
+    | 'conflicting-final'
+    | 'lib-rewind'
+    | 'uncertified-final'
+    | 'double-production'
+    | 'forkdb-invariant'
+    | 'audit-P2'
+    | 'audit-C3'
+    | 'audit-C2'
+    | 'audit-P3';
   readonly at: number;
   readonly detail: string;
 }
@@ -79,7 +88,8 @@ export class World {
     return x.ancestry[y.header.num] === b;
   }
 
-  private flag(kind: Violation['kind'], detail: string): void {
+  /** Records a broken invariant found outside the world's own checks. */
+  flag(kind: Violation['kind'], detail: string): void {
     this.violations.push({ kind, at: this.now, detail });
   }
 
