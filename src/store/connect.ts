@@ -88,7 +88,7 @@ function bad(height: number, message: string): never {
 }
 
 /** Runs a hook with a fresh module session; a throw aborts the block as STORE_HOOK_FAILED. */
-export function runHook(core: Core, hook: () => void, session: ModuleSession, action: string, height: number): void {
+export function runHook(hook: () => void, session: ModuleSession, action: string, height: number): void {
   try {
     hook();
   } catch (e) {
@@ -229,7 +229,7 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
   const connect = hooks?.connect;
   if (connect !== undefined) {
     const session = new ModuleSession(core.kv);
-    runHook(core, () => connect.call(hooks, { action: 'connect', delta, view: core.view, moduleIndex: (n: string) => session.store(n) }), session, 'connecting', height);
+    runHook(() => connect.call(hooks, { action: 'connect', delta, view: core.view, moduleIndex: (n: string) => session.store(n) }), session, 'connecting', height);
     core.kv.saveJournal(height, session.journal.values());
   }
 

@@ -94,7 +94,7 @@ export function disconnectInTx(core: Core, work: CoreState, hooks: BlockHooks | 
   if (disconnect !== undefined) {
     const delta = rebuildDelta(core, height, row, refs);
     const session = new ModuleSession(kv);
-    runHook(core, () => disconnect.call(hooks, { action: 'disconnect', delta, view: core.view, moduleIndex: (n: string) => session.store(n) }), session, 'disconnecting', height);
+    runHook(() => disconnect.call(hooks, { action: 'disconnect', delta, view: core.view, moduleIndex: (n: string) => session.store(n) }), session, 'disconnecting', height);
     mismatches = restoreModuleState(kv, journal, session.journal);
   } else {
     restoreModuleState(kv, journal, undefined);
