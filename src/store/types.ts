@@ -2,6 +2,7 @@
  * Public types of the store: what `openStore` returns, what the RPC layer reads, and the hook contract
  * through which the CC host runs modules' index hooks inside a block's SQLite transaction.
  */
+import type { ModuleIndexReader as SdkModuleIndexReader, ModuleIndexStore as SdkModuleIndexStore } from '../cc/host/module.ts';
 import type { AddressKey } from '../chain/scriptKeys.ts';
 import type { BlockDelta, Coin, CoinEntry, OutPoint, UtxoView } from '../chain/state/types.ts';
 import type { Result } from '../util/errors.ts';
@@ -95,45 +96,22 @@ export interface ListOptions {
   readonly after?: OutPoint;
 }
 
-/** One entry of a module's index. */
-export interface ModuleIndexEntry {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array;
-}
-
-/** Options of a prefix scan. */
-export interface ModuleScanOptions {
-  /** Descending key order. */
-  readonly reverse?: boolean;
-  /** At most this many entries. */
-  readonly limit?: number;
-  /** Start after this key (exclusive; in scan order), for paging. */
-  readonly after?: Uint8Array;
-}
-
 /**
- * Read access to one module's namespaced key-value index. Keys are byte strings ordered bytewise, so a
- * module lays out its tables as key prefixes (e.g. `'u' ‖ txid ‖ vout`).
+ * The module index types are the module SDK's (CC.md B8.2, `src/cc/host/module.ts`); the store adds the
+ * module name to the reader it hands out. Keys are byte strings ordered bytewise, so a module lays out
+ * its tables as key prefixes (e.g. `'u' ‖ txid ‖ vout`). Writes through a `ModuleIndexStore` are valid
+ * only while the hook that received it runs, and are journaled: `disconnectTip` restores each touched
+ * key byte for byte, whatever the module's disconnect hook does (keys ≤ 1,024 bytes, values ≤ 4 MiB).
  */
-export interface ModuleIndexReader {
+export type { ModuleIndexEntry, ModuleScanOptions } from '../cc/host/module.ts';
+
+/** Read access to one module's namespaced key-value index, tagged with the module's name. */
+export interface ModuleIndexReader extends SdkModuleIndexReader {
   readonly module: string;
-  /** The value at `key`, or undefined. */
-  get(key: Uint8Array): Uint8Array | undefined;
-  /** Entries whose key starts with `prefix`, in key order (or reversed). */
-  scan(prefix: Uint8Array, opts?: ModuleScanOptions): ModuleIndexEntry[];
 }
 
-/**
- * Write access to one module's index, valid only while the hook that received it runs. Every write is
- * journaled: `disconnectTip` restores each touched key byte for byte, whatever the module's disconnect
- * hook does.
- */
-export interface ModuleIndexStore extends ModuleIndexReader {
-  /** Sets `key` to `value` (key ≤ 1,024 bytes, value ≤ 4 MiB). */
-  put(key: Uint8Array, value: Uint8Array): void;
-  /** Removes `key` (no-op if absent). */
-  delete(key: Uint8Array): void;
-}
+/** Write access to one module's index (see above). */
+export interface ModuleIndexStore extends ModuleIndexReader, SdkModuleIndexStore {}
 
 /** What a block hook sees. */
 export interface BlockHookContext {
