@@ -12,6 +12,7 @@
  * both rates and their ratio. Usage: `npm run bench:cc` (env: CCHOST_BENCH_ROUNDS, CCHOST_BENCH_WINDOW_MS).
  * Runs as an ES module (the package is `"type": "module"`), which keeps the noble hashes fast.
  */
+import { comparePasses } from './compare.ts';
 import * as ecc from 'tiny-secp256k1';
 import { Transaction } from 'bitcoinjs-lib';
 import { cc1of1, ccOutputScript, createCcHost, signCcInput, unwrap, type CcHost, type HostCoin, type Module } from '../src/cc/index.ts';
@@ -85,45 +86,11 @@ function rawPass(set: Signed[]): number {
   return set.length;
 }
 
-function once(pass: () => number): [number, bigint] {
-  const t0 = process.hrtime.bigint();
-  const ops = pass();
-  return [ops, process.hrtime.bigint() - t0];
-}
-
 function measure(set: Signed[]): void {
-  const warmEnd = process.hrtime.bigint() + BigInt(WARMUP_MS) * 1_000_000n;
-  while (process.hrtime.bigint() < warmEnd) {
-    hostPass(set);
-    rawPass(set);
-  }
-  let hOps = 0;
-  let hNs = 0n;
-  let rOps = 0;
-  let rNs = 0n;
-  let flip = false;
-  for (let round = 0; round < ROUNDS; round++) {
-    const roundEnd = process.hrtime.bigint() + BigInt(WINDOW_MS) * 2_000_000n;
-    while (process.hrtime.bigint() < roundEnd) {
-      flip = !flip;
-      const [o1, n1] = once(() => (flip ? hostPass(set) : rawPass(set)));
-      const [o2, n2] = once(() => (flip ? rawPass(set) : hostPass(set)));
-      if (flip) {
-        hOps += o1;
-        hNs += n1;
-        rOps += o2;
-        rNs += n2;
-      } else {
-        rOps += o1;
-        rNs += n1;
-        hOps += o2;
-        hNs += n2;
-      }
-    }
-  }
-  const h = hOps / (Number(hNs) / 1e9);
-  const r = rOps / (Number(rNs) / 1e9);
-  console.log(`1-of-1 CC input: cc host ${Math.round(h)} verify/s, raw ecdsa ${Math.round(r)} verify/s, ratio ${(h / r).toFixed(3)}`);
+  const r = comparePasses(() => hostPass(set), () => rawPass(set), { warmupMs: WARMUP_MS, rounds: ROUNDS, windowMs: WINDOW_MS });
+  console.log(
+    `1-of-1 CC input: cc host ${Math.round(r.subject)} verify/s, raw ecdsa ${Math.round(r.baseline)} verify/s, ratio ${r.ratio.toFixed(3)}`,
+  );
 }
 
 console.log(

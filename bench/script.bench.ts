@@ -8,6 +8,7 @@
  * after a warm-up, alternating the two sides pass by pass, so machine noise hits both alike. It prints both rates
  * and their ratio per shape. Usage: `npm run bench:script` (env: CCHOST_BENCH_ROUNDS, CCHOST_BENCH_WINDOW_MS).
  */
+import { comparePasses } from './compare.ts';
 import * as ecc from 'tiny-secp256k1';
 import { Transaction } from 'bitcoinjs-lib';
 import { hash160, sha256 } from '../src/crypto/hash.ts';
@@ -78,55 +79,12 @@ function rawPass(set: Signed[]): number {
 }
 
 /** Nanoseconds spent in one call of `pass`, and its operation count. */
-function once(pass: () => number): [number, bigint] {
-  const t0 = process.hrtime.bigint();
-  const ops = pass();
-  return [ops, process.hrtime.bigint() - t0];
-}
-
-/**
- * Measures both sides in `ROUNDS` rounds of about `WINDOW_MS` each. Inside a round the two sides
- * alternate pass by pass (one pass is a few milliseconds), so a burst of load from other processes
- * lands on both; the side that starts each pair alternates too.
- */
 function measure(label: string, set: Signed[]): { interp: number; raw: number } {
-  const warmEnd = process.hrtime.bigint() + BigInt(WARMUP_MS) * 1_000_000n;
-  while (process.hrtime.bigint() < warmEnd) {
-    interpreterPass(set);
-    rawPass(set);
-  }
-  let iOps = 0;
-  let iNs = 0n;
-  let rOps = 0;
-  let rNs = 0n;
-  let flip = false;
-  for (let round = 0; round < ROUNDS; round++) {
-    const roundEnd = process.hrtime.bigint() + BigInt(WINDOW_MS) * 2_000_000n;
-    while (process.hrtime.bigint() < roundEnd) {
-      flip = !flip;
-      const first = flip ? interpreterPass : rawPass;
-      const second = flip ? rawPass : interpreterPass;
-      const [o1, n1] = once(() => first(set));
-      const [o2, n2] = once(() => second(set));
-      if (flip) {
-        iOps += o1;
-        iNs += n1;
-        rOps += o2;
-        rNs += n2;
-      } else {
-        rOps += o1;
-        rNs += n1;
-        iOps += o2;
-        iNs += n2;
-      }
-    }
-  }
-  const interp = iOps / (Number(iNs) / 1e9);
-  const raw = rOps / (Number(rNs) / 1e9);
+  const r = comparePasses(() => interpreterPass(set), () => rawPass(set), { warmupMs: WARMUP_MS, rounds: ROUNDS, windowMs: WINDOW_MS });
   console.log(
-    `${label}: interpreter ${Math.round(interp)} verify/s, raw ecdsa ${Math.round(raw)} verify/s, ratio ${(interp / raw).toFixed(3)}`,
+    `${label}: interpreter ${Math.round(r.subject)} verify/s, raw ecdsa ${Math.round(r.baseline)} verify/s, ratio ${r.ratio.toFixed(3)}`,
   );
-  return { interp, raw };
+  return { interp: r.subject, raw: r.baseline };
 }
 
 console.log(
