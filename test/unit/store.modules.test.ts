@@ -134,7 +134,7 @@ test('module index: namespaces are separate; scans honour prefix, order, limit a
     }),
   );
   const r = s.moduleIndex('kv');
-  const keysOf = (e: { key: Uint8Array }[]): string[] => e.map((x) => Buffer.from(x.key).toString('latin1'));
+  const keysOf = (e: readonly { key: Uint8Array }[]): string[] => e.map((x) => Buffer.from(x.key).toString('latin1'));
   assert.deepEqual(keysOf(r.scan(k('b/'))), ['b/1', 'b/2', 'b/3']);
   assert.deepEqual(keysOf(r.scan(k('b/'), { reverse: true })), ['b/3', 'b/2', 'b/1']);
   assert.deepEqual(keysOf(r.scan(k('b/'), { limit: 2 })), ['b/1', 'b/2']);
