@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { RPC_CLI_USAGE, runRpcCli } from '../rpc/cli.ts';
 import { CHAIN_NEW_USAGE, runChainNew } from './chainNew.ts';
+import { DEV_USAGE, runDev } from './dev.ts';
+import { NODE_USAGE, runNode } from './node.ts';
 
 interface Command {
   readonly summary: string;
@@ -20,6 +22,16 @@ function version(): string {
 }
 
 const COMMANDS: Record<string, Command> = {
+  dev: {
+    summary: 'start a one-producer dev chain with funded, publicly known keys (npm start)',
+    usage: DEV_USAGE,
+    run: (args) => runDev(args),
+  },
+  node: {
+    summary: 'run a node of a chain: cchost node --chain SPEC [--producer-key KEY] (or --config FILE)',
+    usage: NODE_USAGE,
+    run: (args) => runNode(args),
+  },
   chain: {
     summary: 'create a chain spec: cchost chain new --name NAME [--producers N]',
     usage: CHAIN_NEW_USAGE,
