@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDevSpec } from '../chain/spec/defaults.ts';
+import type { ModuleJson } from '../chain/spec/defaults.ts';
 import type { ChainSpec } from '../chain/spec/types.ts';
 import { DEFAULT_PREFIXES } from '../crypto/address.ts';
 import { p2pkhScript } from '../script/builder.ts';
@@ -25,14 +26,17 @@ export interface DevChain {
   readonly reused: boolean;
 }
 
-/** A new dev spec with `n` funded keys and the slot clock starting at `genesisTimeMs`. */
-export function newDevSpec(n: number, genesisTimeMs: number): ChainSpec {
+/**
+ * A new dev spec with `n` funded keys and the slot clock starting at `genesisTimeMs`. `modules` is
+ * empty until the built-in modules exist (tests pass example modules).
+ */
+export function newDevSpec(n: number, genesisTimeMs: number, modules: readonly ModuleJson[] = []): ChainSpec {
   const amount = devKeyFunding(n);
   return defaultDevSpec({
     producerKey: devProducerPublicKey(),
     genesisTimeMs,
     allocations: devKeys(n, DEFAULT_PREFIXES).map((k) => ({ address: k.address, amount })),
-    modules: [],
+    modules,
   });
 }
 
@@ -41,10 +45,10 @@ export function newDevSpec(n: number, genesisTimeMs: number): ChainSpec {
  * dev keys 0..n-1 as the allocations, NODE_NOT_DEV_DATADIR otherwise), or a new one with `keys`
  * funded keys whose clock starts at `nowMs` (rounded down to the second).
  */
-export function devChainFor(datadir: string, keys: number, nowMs: number): DevChain {
+export function devChainFor(datadir: string, keys: number, nowMs: number, modules: readonly ModuleJson[] = []): DevChain {
   const existing = readDatadirSpec(datadir);
   if (existing === undefined) {
-    const spec = newDevSpec(keys, Math.floor(nowMs / 1000) * 1000);
+    const spec = newDevSpec(keys, Math.floor(nowMs / 1000) * 1000, modules);
     return { spec, keys: devKeys(keys, spec.prefixes), reused: false };
   }
   const notDev = (why: string): never => {
@@ -90,7 +94,7 @@ export function resetDatadir(datadir: string): string[] {
   const lock = join(datadir, 'LOCK');
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && processAlive(pid)) {
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
       throw nodeError(NodeErrorCode.START_FAILED, `refusing to reset ${datadir}: it is in use by process ${pid}; stop that node first`, { datadir, pid, cause: 'STORE_LOCKED' });
     }
   }

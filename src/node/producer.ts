@@ -89,6 +89,12 @@ export interface ProducerOptions {
   readonly onBlock?: ((b: ProducedBlock) => void) | undefined;
 }
 
+/** What one `step` of the slot clock did. */
+export type StepOutcome =
+  | { readonly kind: 'idle' | 'not-ours' | 'late'; readonly slot: number }
+  | { readonly kind: 'produced'; readonly slot: number; readonly block: ProducedBlock }
+  | { readonly kind: 'refused'; readonly slot: number; readonly code: string; readonly message: string };
+
 type Refusal = ErrorData<(typeof ProduceRefusal)[keyof typeof ProduceRefusal]>;
 
 /** The producer of one node. Example: `const p = new Producer(opts); p.start(); ... p.stop()`. */
@@ -155,19 +161,31 @@ export class Producer {
     this.timer = undefined;
     if (!this.running) return;
     try {
-      const now = this.o.now();
-      const slot = slotAt(this.o.spec, now);
-      if (slot > this.lastSlotSeen && slot >= 1) {
-        if (this.lastSlotSeen >= 0 && slot > this.lastSlotSeen + 1) this.o.log.debug('slots passed while busy', { from: this.lastSlotSeen + 1, to: slot - 1 });
-        this.lastSlotSeen = slot;
-        const ours = producerForSlot(this.o.spec.schedule, slot, this.o.spec.turnLength).name === this.o.key.name;
-        if (ours && now - slotStartMs(this.o.spec, slot) <= this.lateLimitMs) this.produceAt(slot);
-        else if (ours) this.o.log.warn('slot skipped: the node was busy past its start', { slot, lateMs: now - slotStartMs(this.o.spec, slot) });
-      }
+      this.step(this.o.now());
     } catch (e) {
       this.o.log.error('block production failed', { err: e });
     }
     this.schedule();
+  }
+
+  /**
+   * What the slot clock does at time `now`: produce when `now` is in a new slot of ours and at most
+   * `lateLimitMs` into it; a slot already seen is never produced again, one reached too late is
+   * skipped. The timer calls it at every slot start; tests call it with chosen times.
+   */
+  step(now: number): StepOutcome {
+    const slot = slotAt(this.o.spec, now);
+    if (!(slot > this.lastSlotSeen) || slot < 1) return { kind: 'idle', slot };
+    if (this.lastSlotSeen >= 0 && slot > this.lastSlotSeen + 1) this.o.log.debug('slots passed while busy', { from: this.lastSlotSeen + 1, to: slot - 1 });
+    this.lastSlotSeen = slot;
+    if (producerForSlot(this.o.spec.schedule, slot, this.o.spec.turnLength).name !== this.o.key.name) return { kind: 'not-ours', slot };
+    const lateMs = now - slotStartMs(this.o.spec, slot);
+    if (lateMs > this.lateLimitMs) {
+      this.o.log.warn('slot skipped: the node was busy past its start', { slot, lateMs });
+      return { kind: 'late', slot };
+    }
+    const r = this.produceAt(slot);
+    return r.ok ? { kind: 'produced', slot, block: r.value } : { kind: 'refused', slot, code: r.error.code, message: r.error.message };
   }
 
   /** The header references and certificates the next block carries. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Transaction } from 'bitcoinjs-lib';
 import type { FastifyInstance } from 'fastify';
 import type { Module } from '../../src/cc/host/module.ts';
+import type { ModuleJson } from '../../src/chain/spec/defaults.ts';
 import type { ChainSpec } from '../../src/chain/spec/types.ts';
 import { hash160 } from '../../src/crypto/hash.ts';
 import { ecdsaSign } from '../../src/crypto/secp256k1.ts';
@@ -64,6 +65,8 @@ export interface TestNodeOptions {
   readonly keys?: number;
   readonly spec?: ChainSpec;
   readonly modules?: readonly Module[];
+  /** Modules the dev spec enables (spec file form). */
+  readonly specModules?: readonly ModuleJson[];
   readonly dir?: string;
   readonly keepDir?: boolean;
   readonly config?: Partial<NodeConfig>;
@@ -72,7 +75,7 @@ export interface TestNodeOptions {
 /** Starts a node in a temp datadir (RPC server off: the table is served through `inject`). */
 export async function startTestNode(o: TestNodeOptions = {}): Promise<TestNode> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'cchost-node-'));
-  const dev = devChainFor(dir, o.keys ?? 3, T0);
+  const dev = devChainFor(dir, o.keys ?? 3, T0, o.specModules);
   const spec = o.spec ?? dev.spec;
   const keys = o.spec === undefined ? dev.keys : [];
   const clock = { ms: T0 + 10_000 };
@@ -87,6 +90,9 @@ export async function startTestNode(o: TestNodeOptions = {}): Promise<TestNode> 
     now: () => clock.ms,
     ...(o.modules !== undefined ? { modules: o.modules } : {}),
     ...o.config,
+  }).catch((e: unknown) => {
+    if (o.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
   const app = buildRpcServer({ table: node.table, auth: { mode: 'none' } });
   const call = async (method: string, params: unknown = []): Promise<Reply> => {
