@@ -10,6 +10,11 @@
  *
  * A slot is produced only while it is the current one and not later than `lateLimitMs` into it; a
  * slot missed because the node was busy is skipped, never produced late or twice.
+ *
+ * Production is synchronous (validation, then one SQLite transaction), so it holds the event loop. To
+ * keep that short the producer sizes each block to what it can assemble and connect within
+ * `budgetMs` (CONSENSUS.md PRODUCE_BUDGET, 200 ms), from the bytes per millisecond its recent full
+ * blocks achieved; RPC requests wait at most about that long.
  */
 import type { Transaction } from 'bitcoinjs-lib';
 import type { BlockRef, QC } from '../chain/block/types.ts';
@@ -85,9 +90,18 @@ export interface ProducerOptions {
   readonly maxBlockBytes?: number | undefined;
   /** How far into its slot a block may still be started (default 80 % of the slot). */
   readonly lateLimitMs?: number | undefined;
+  /** Time a block's assembly and connection may take (default 200 ms); sizes blocks adaptively. */
+  readonly budgetMs?: number | undefined;
   /** Called after each block is connected. */
   readonly onBlock?: ((b: ProducedBlock) => void) | undefined;
 }
+
+/** Default time budget of a block's assembly and connection (CONSENSUS.md PRODUCE_BUDGET). */
+export const DEFAULT_BUDGET_MS = 200;
+/** Block byte cap before any speed was measured (about 1,300 one-input transactions). */
+const INITIAL_BLOCK_BYTES = 256 * 1024;
+/** The adaptive cap never goes below this (a slow disk still moves transactions). */
+const MIN_BLOCK_BYTES_CAP = 64 * 1024;
 
 /** What one `step` of the slot clock did. */
 export type StepOutcome =
@@ -105,6 +119,8 @@ export class Producer {
   private running = false;
   private lastSlotSeen = -1;
   private readonly lateLimitMs: number;
+  /** Measured assembly + connection speed of recent blocks with many transactions (bytes per ms). */
+  private bytesPerMs: number | undefined;
 
   constructor(private readonly o: ProducerOptions) {
     const nowSlot = slotAt(o.spec, o.now());
@@ -200,6 +216,19 @@ export class Producer {
     return { justify: h.justify, finalRef: h.finalRef };
   }
 
+  /** The byte cap of the next block: the configured/chain limit, and what fits the time budget. */
+  blockBytesCap(): number {
+    const limit = Math.min(this.o.maxBlockBytes ?? this.o.spec.limits.maxBlockBytes, this.o.spec.limits.maxBlockBytes);
+    if (this.bytesPerMs === undefined) return Math.min(limit, INITIAL_BLOCK_BYTES);
+    return Math.max(MIN_BLOCK_BYTES_CAP, Math.min(limit, Math.floor(this.bytesPerMs * (this.o.budgetMs ?? DEFAULT_BUDGET_MS))));
+  }
+
+  private learnSpeed(bytes: number, txs: number, ms: number): void {
+    if (txs < 200 || ms <= 0) return; // small blocks measure fixed costs, not throughput
+    const rate = bytes / ms;
+    this.bytesPerMs = this.bytesPerMs === undefined ? rate : 0.7 * this.bytesPerMs + 0.3 * rate;
+  }
+
   /**
    * Produces the block of `slot` now (the timer calls this; tests call it directly). Refuses a slot
    * that is not ours, not after the tip, or not after the watermark.
@@ -223,7 +252,7 @@ export class Producer {
     this.watermark = w;
 
     this.o.ccHost?.clear();
-    const maxBytes = Math.min(this.o.maxBlockBytes ?? spec.limits.maxBlockBytes, spec.limits.maxBlockBytes);
+    const maxBytes = this.blockBytesCap();
     const candidates: Transaction[] = mempool.selectForBlock(maxBytes);
     const built = buildBlock({
       spec,
@@ -266,6 +295,7 @@ export class Producer {
     for (const d of dropped) log.warn('mempool transaction dropped at assembly', { txid: d.txid, code: d.code });
     for (const x of pool.invalidated) log.info('mempool transaction no longer valid', { txid: displayTxid(x.txid), code: x.error.code });
 
+    this.learnSpeed(delta.blockBytes.length, block.txs.length, performance.now() - t0);
     const out: ProducedBlock = {
       height: delta.height,
       id: delta.id,
