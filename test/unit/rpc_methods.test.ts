@@ -320,6 +320,8 @@ test('parameter errors: -32602 missing/unknown/extra, -3 wrong type, -8 bad valu
     { method: 'getmempoolentry', params: [ZERO64], code: -5, data: 'rpc/NOT_IN_MEMPOOL' },
     { method: 'gettxout', params: [ZERO64, 'a'], code: -3, data: 'rpc/WRONG_TYPE', names: 'n' },
     { method: 'decoderawtransaction', params: ['0g'], code: -22, data: 'rpc/BAD_HEX', names: 'hexstring' },
+    { method: 'decoderawtransaction', params: ['0100'], code: -22, data: 'rpc/TX_DECODE_FAILED' },
+    { method: 'sendrawtransaction', params: [''], code: -22, data: 'rpc/TX_DECODE_FAILED' },
     { method: 'testmempoolaccept', params: [[]], code: -8, data: 'rpc/BAD_VALUE', names: 'rawtxs' },
     { method: 'testmempoolaccept', params: [['zz']], code: -22, data: 'rpc/TX_DECODE_FAILED', names: 'rawtxs[0]' },
     { method: 'getaddressutxos', params: ['R...'], code: -3, data: 'rpc/WRONG_TYPE', names: 'query' },

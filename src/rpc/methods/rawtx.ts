@@ -26,7 +26,7 @@ const TXID_EXAMPLE = 'a3c1d5e7f90b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a
 const TX_HEX_EXAMPLE =
   '0100000001a3c1d5e7f90b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d000000006a47304402200000000000000000000000000000000000000000000000000000000000000001022000000000000000000000000000000000000000000000000000000000000000010121020000000000000000000000000000000000000000000000000000000000000001ffffffff0100e1f505000000001976a914000000000000000000000000000000000000000088ac00000000';
 
-const RAW_TX_PARAM = { name: 'hexstring', type: 'hex', minBytes: 10, description: 'The serialized transaction (hex)' } as const;
+const RAW_TX_PARAM = { name: 'hexstring', type: 'hex', description: 'The serialized transaction (hex)' } as const;
 
 /** The Rawtransactions methods of a node. */
 export function rawTxMethods(node: NodeContext): AnyMethod[] {
