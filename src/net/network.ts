@@ -529,7 +529,8 @@ export class P2PNode implements SyncSource {
     };
     c.ownNonce = nonce;
     c.ownHelloBytes = encodeMessage(hello);
-    c.sendEncoded(c.ownHelloBytes, Lane.HIGH);
+    // written at once, not queued: a refusal of the peer's hello may close the connection in this turn
+    c.sendNow(c.ownHelloBytes);
   }
 
   private isProducer(): boolean {
@@ -552,12 +553,11 @@ export class P2PNode implements SyncSource {
   }
 
   private onClose(c: Connection, code: number, reason: string): void {
-    const wasReady = c.state === 'ready';
     c.state = 'closed';
     c.queue.clear();
     this.conns.delete(c);
     const id = c.id;
-    if (id !== undefined && this.ready.get(id) === c && wasReady) {
+    if (id !== undefined && this.ready.get(id) === c) {
       this.ready.delete(id);
       for (const [reqId, p] of this.pending) {
         if (p.conn !== c) continue;
@@ -667,6 +667,8 @@ export class P2PNode implements SyncSource {
       if (m.error.code === NetErrorCode.OVERSIZED) {
         this.offence(c, 'oversized', m.error.message);
         this.closeConn(c, GoodbyeReason.PROTOCOL, m.error.message);
+      } else if (type === MsgType.BLOCKS && rec.length >= 5 && this.failRequest(c, rec, m.error)) {
+        this.offence(c, 'bad-range', m.error.message);
       } else {
         this.offence(c, 'malformed', m.error.message);
       }
@@ -683,6 +685,9 @@ export class P2PNode implements SyncSource {
       case 'auth':
         return this.onAuth(c, m.sig);
       case 'goodbye':
+        if (c.state !== 'ready' && m.reason !== GoodbyeReason.SHUTDOWN && m.reason !== GoodbyeReason.DUPLICATE) {
+          this.once.hit(`bye|${c.address.replace(/:\d+$/, '')}|${m.text}`, () => this.log.warn('p2p handshake refused by the peer', { address: c.address, reason: m.text }));
+        }
         c.closeReason = `peer said goodbye: ${m.text}`;
         c.close(undefined, c.closeReason);
         return;
@@ -925,6 +930,17 @@ export class P2PNode implements SyncSource {
       return;
     }
     p.resolve(ok({ peerId: c.ref!.id, from: m.from, blocks: m.blocks }));
+  }
+
+  /** A range response that does not decode: fail its request at once (instead of waiting for the timeout). */
+  private failRequest(c: Connection, rec: Uint8Array, error: NetError): boolean {
+    const reqId = (rec[1]! | (rec[2]! << 8) | (rec[3]! << 16)) + rec[4]! * 0x1000000;
+    const p = this.pending.get(reqId);
+    if (p === undefined || p.conn !== c) return false;
+    this.pending.delete(reqId);
+    clearTimeout(p.timer);
+    p.resolve(netFail(NetErrorCode.BAD_RANGE, `${c.ref!.name} sent a range that does not decode: ${error.message}`));
+    return true;
   }
 
   // ---------------------------------------------------------------- housekeeping

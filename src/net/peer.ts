@@ -105,6 +105,15 @@ export class Connection {
     this.scheduleFlush();
   }
 
+  /** Writes one message in its own frame now, bypassing the queue (the hello). */
+  sendNow(message: Uint8Array): void {
+    if (this.state === 'closed' || this.ws.readyState !== 1) return;
+    const frame = encodeFrame([message]);
+    this.bytesOut += frame.length;
+    this.messagesOut++;
+    this.ws.send(frame, { binary: true, compress: false });
+  }
+
   /** Encodes and queues a message. */
   send(m: Message, lane: LaneId): void {
     this.sendEncoded(encodeMessage(m), lane);

@@ -160,9 +160,16 @@ export class RawPeer {
   private readonly ws: WebSocket;
   private nonce = freshNonce();
   private helloBytes: Uint8Array = new Uint8Array();
+  /** Frames that arrived before `handshake` installed its handler (they may come with the upgrade). */
+  private early: Buffer[] = [];
+  private onData: ((data: Buffer) => void) | undefined;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
+    ws.on('message', (data: Buffer) => {
+      if (this.onData === undefined) this.early.push(data);
+      else this.onData(data);
+    });
     ws.on('error', () => undefined);
     ws.on('close', (code) => {
       this.closed = true;
@@ -207,7 +214,7 @@ export class RawPeer {
     };
     this.helloBytes = encodeMessage(hello);
     this.sendRaw(encodeFrame([this.helloBytes]));
-    this.ws.on('message', (data: Buffer) => {
+    this.onData = (data: Buffer) => {
       const f = decodeFrame(data, 1 << 30, 1 << 20);
       if (!f.ok) return;
       for (const rec of f.value) {
@@ -223,7 +230,8 @@ export class RawPeer {
           this.send({ type: 'pong', id: m.value.id });
         }
       }
-    });
+    };
+    for (const d of this.early.splice(0)) this.onData(d);
   }
 
   /** Sends one frame of bytes as they are (recorded in `sentFrames`). */
