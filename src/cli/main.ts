@@ -2,8 +2,11 @@
  * The `cchost` command line. Each command is declared once in `COMMANDS`; `cchost --help` and
  * `cchost help COMMAND` are generated from the table.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultDatadir } from '../node/config.ts';
 import { RPC_CLI_USAGE, runRpcCli } from '../rpc/cli.ts';
+import type { RpcCliDefaults } from '../rpc/cli.ts';
 import { CHAIN_NEW_USAGE, runChainNew } from './chainNew.ts';
 import { DEV_USAGE, runDev } from './dev.ts';
 import { NODE_USAGE, runNode } from './node.ts';
@@ -44,7 +47,7 @@ const COMMANDS: Record<string, Command> = {
   rpc: {
     summary: 'call a JSON-RPC method of a running node (bitcoin-cli style)',
     usage: RPC_CLI_USAGE,
-    run: (args) => runRpcCli(args),
+    run: (args) => runRpcCli(args, {}, rpcDefaults()),
     ownHelp: true,
   },
   version: {
@@ -74,6 +77,17 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * `cchost rpc` looks for the cookie in ~/.cchost; when only a dev node (~/.cchost/dev) is running, it
+ * uses that one, so `cchost rpc getblockcount` just works next to `cchost dev` (--datadir and
+ * CCHOST_DATADIR still win).
+ */
+function rpcDefaults(): Partial<RpcCliDefaults> {
+  const node = defaultDatadir(false);
+  const dev = defaultDatadir(true);
+  return !existsSync(join(node, '.cookie')) && existsSync(join(dev, '.cookie')) ? { datadir: dev } : {};
+}
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
