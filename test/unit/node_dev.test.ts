@@ -114,3 +114,24 @@ test('cchost dev: usage errors exit 2 without touching the datadir', async () =>
   assert.match(err.join(''), /unknown option '--frobnicate'[\s\S]*Usage: cchost dev/);
   assert.equal(await runDev(['stray'], io), 2);
 });
+
+test('cchost node: usage errors exit 2 (unknown option, keys file without a producer name, a bad producer key)', async () => {
+  const { runNode } = await import('../../src/cli/node.ts');
+  const err: string[] = [];
+  const orig = console.error;
+  console.error = (s: unknown) => void err.push(String(s));
+  try {
+    assert.equal(await runNode(['--bogus']), 2);
+    assert.equal(await runNode(['--producer-keys-file', '/nonexistent.json']), 2);
+    assert.match(err.join('\n'), /--producer-keys-file needs --producer NAME/);
+    assert.equal(await runNode(['--producer-key', 'not-a-key']), 2);
+    assert.match(err.join('\n'), /--producer-key: not a private key \(64 hex digits or WIF\)/);
+    const empty = tmp('cchost-nodecli-');
+    // A WIF of any chain parses; the start then stops at the missing spec (exit 1, not a usage error).
+    assert.equal(await runNode(['--producer-key', devKey(0, DEFAULT_PREFIXES).wif, '--datadir', empty, '--loglevel', 'silent']), 1);
+    assert.match(err.join('\n'), /no chain spec in .*pass --chain FILE/);
+    rmSync(empty, { recursive: true, force: true });
+  } finally {
+    console.error = orig;
+  }
+});
