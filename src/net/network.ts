@@ -233,8 +233,8 @@ export class P2PNode implements SyncSource {
     for (const d of this.dials.values()) {
       if (d.timer !== undefined) clearTimeout(d.timer);
       d.timer = undefined;
-      d.socket?.terminate();
-      d.socket = undefined;
+      // sockets still connecting are cut; open ones are closed below with a goodbye
+      if (d.socket !== undefined && d.socket.readyState === WebSocket.CONNECTING) d.socket.terminate();
     }
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);

@@ -8,11 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeBlock } from '../../src/chain/block/block.ts';
+import { encodeQc } from '../../src/chain/block/qc.ts';
 import { encodeVote } from '../../src/consensus/votes.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { MsgType, NetErrorCode, WIRE_VERSION, encodeFrame } from '../../src/net/index.ts';
 import type { Message, Verdict } from '../../src/net/index.ts';
-import { Nodes, RawPeer, fakeChain, keyOf, recordingLogger, refOf, sleep, txOf, voteOf, waitFor } from '../unit/net_fixture.ts';
+import { Nodes, RawPeer, fakeChain, keyOf, qcOf, recordingLogger, refOf, sleep, txOf, voteOf, waitFor } from '../unit/net_fixture.ts';
 
 const BOB = toHex(keyOf('bob'));
 
@@ -167,12 +168,13 @@ test('a slow reader: queues stay within their bounds (old txs dropped), and a vo
   }
 });
 
-test('faults reported by the node: unknown-block votes, wrong producer and future blocks are counted per peer and logged once each', async () => {
+test('faults reported by the node: unknown-block votes, wrong producer, future blocks and invalid certificates are counted per peer and logged once each', async () => {
   const nodes = new Nodes();
   const log = recordingLogger();
   try {
     const alice = await nodes.start('alice', { log, score: { banThreshold: 1e9 } }, {
       onVote: () => ({ reject: 'unknown-block-vote' }),
+      onQc: () => ({ reject: 'invalid-qc', detail: 'CONSENSUS_QC_NO_QUORUM' }),
       onBlock: (b) => (b.header.num % 2 === 0 ? { reject: 'wrong-producer' } : { reject: 'future-block', detail: `slot ${b.header.slot}` }),
     });
     const bob = await RawPeer.connect(alice.url!, 'bob');
@@ -183,6 +185,11 @@ test('faults reported by the node: unknown-block votes, wrong producer and futur
       bob.send({ type: 'vote', raw: encodeVote(v), vote: v });
     }
     for (let i = 1; i <= 8; i++) bob.send({ type: 'block', raw: encodeBlock(chain[i]!), block: chain[i]! });
+    for (let i = 1; i <= 3; i++) {
+      const qc = qcOf(refOf(chain[i]!));
+      bob.send({ type: 'qc', raw: encodeQc(qc), qc });
+    }
+    await waitFor(() => alice.offences(BOB)['invalid-qc'] === 3, 'certificates judged');
     await waitFor(() => (alice.offences(BOB)['wrong-producer'] ?? 0) + (alice.offences(BOB)['future-block'] ?? 0) === 8, 'blocks judged');
     const o = alice.offences(BOB);
     assert.equal(o['unknown-block-vote'], 12);
@@ -191,8 +198,9 @@ test('faults reported by the node: unknown-block votes, wrong producer and futur
     assert.equal(count(log, 'peer misbehaviour', 'unknown-block-vote'), 1);
     assert.equal(count(log, 'peer misbehaviour', 'wrong-producer'), 1);
     assert.equal(count(log, 'peer misbehaviour', 'future-block'), 1);
+    assert.equal(count(log, 'peer misbehaviour', 'invalid-qc'), 1);
     assert.equal(alice.peers()[0]!.offences['future-block'], 4, 'getpeerinfo shows the counters');
-    assert.equal(Math.round(alice.peers()[0]!.score), 12 * 1 + 4 * 50 + 4 * 10);
+    assert.equal(Math.round(alice.peers()[0]!.score), 12 * 1 + 4 * 50 + 4 * 10 + 3 * 40);
   } finally {
     await nodes.stopAll();
   }

@@ -10,7 +10,7 @@ import { encodeBlock } from '../../src/chain/block/block.ts';
 import { compareBytes } from '../../src/util/bytes.ts';
 import { NetErrorCode, P2PNode } from '../../src/net/index.ts';
 import type { NetworkHandlers, PeerRef, Verdict } from '../../src/net/index.ts';
-import { Nodes, OTHER_CHAIN, RawPeer, fakeChain, keyOf, nodeConfig, privOf, qcOf, recordingLogger, refOf, sleep, txOf, voteOf, waitFor } from '../unit/net_fixture.ts';
+import { Nodes, OTHER_CHAIN, RawPeer, fakeChain, keyOf, nodeConfig, privOf, producersOf, qcOf, recordingLogger, refOf, sleep, txOf, voteOf, waitFor } from '../unit/net_fixture.ts';
 
 test('handshake: two producers authenticate, see each other as producers with heads; a full node is admitted as non-producer', async () => {
   const nodes = new Nodes();
@@ -33,7 +33,7 @@ test('handshake: two producers authenticate, see each other as producers with he
     assert.equal(ba!.lib.num, 3);
     assert.deepEqual(seen.sort(), ['alice<-bob', 'bob<-alice']);
     const watcher = await nodes.start('watcher', { peers: [alice.url!], listen: undefined });
-    await waitFor(() => alice.peers().some((p) => p.name === 'watcher'), 'the full node connected');
+    await waitFor(() => alice.peers().some((p) => p.name === 'watcher') && watcher.peers().length === 1, 'the full node connected');
     assert.equal(alice.peers().find((p) => p.name === 'watcher')!.producer, false);
     assert.equal(watcher.peers()[0]!.producer, true);
   } finally {
@@ -248,6 +248,25 @@ test('a rejected message is not relayed and penalises its sender', async () => {
     assert.equal(fromAlice.offences['invalid-block'], 1);
     assert.equal(Math.round(fromAlice.score), 40);
     assert.equal(carol.peers().length, 1);
+  } finally {
+    await nodes.stopAll();
+  }
+});
+
+test('a schedule change re-labels peers: a dropped producer becomes a full node, or is disconnected by a producers-only node', async () => {
+  const nodes = new Nodes();
+  try {
+    const alice = await nodes.start('alice');
+    const carol = await nodes.start('carol', { allowNonProducers: false });
+    const bob = await nodes.start('bob', { peers: [alice.url!, carol.url!], listen: undefined });
+    await waitFor(() => bob.peers().length === 2 && alice.peers().length === 1 && carol.peers().length === 1, 'bob connected to both');
+    assert.equal(alice.peers()[0]!.producer, true);
+    const withoutBob = producersOf(['alice', 'carol', 'dave', 'erin']);
+    alice.setProducers(withoutBob);
+    carol.setProducers(withoutBob);
+    assert.equal(alice.peers()[0]!.producer, false);
+    await waitFor(() => carol.peers().length === 0, 'carol dropped bob');
+    assert.equal(alice.peers().length, 1);
   } finally {
     await nodes.stopAll();
   }
