@@ -632,13 +632,14 @@ export class P2PNode implements SyncSource {
       if (c.state !== 'ready') c.close(undefined, f.error.message);
       return;
     }
+    const frameNo = ++c.framesIn;
     for (const rec of f.value) {
       if (c.isClosed()) return;
-      this.onMessage(c, rec, t);
+      this.onMessage(c, rec, t, frameNo);
     }
   }
 
-  private onMessage(c: Connection, rec: Uint8Array, t: number): void {
+  private onMessage(c: Connection, rec: Uint8Array, t: number, frameNo: number): void {
     c.messagesIn++;
     const type = rec[0]!;
     if (c.state !== 'ready') {
@@ -646,12 +647,18 @@ export class P2PNode implements SyncSource {
         this.handshakeFailed(c, { code: NetErrorCode.HANDSHAKE_PROTOCOL, message: `message 0x${type.toString(16)} before the handshake completed` });
         return;
       }
-    } else {
-      if (!c.msgBucket.take(1, t) || (type === MsgType.TX && !c.txBucket.take(1, t))) {
-        c.rateLimited++;
+    } else if (!c.msgBucket.take(1, t)) {
+      // over the message rate: dropped, and one offence per frame (not per message)
+      c.rateLimited++;
+      if (c.floodFrame !== frameNo) {
+        c.floodFrame = frameNo;
         this.offence(c, 'flood', 'message rate limit');
-        return;
       }
+      return;
+    } else if (type === MsgType.TX && !c.txBucket.take(1, t)) {
+      // over the transaction rate: dropped without penalty (honest producers relay bursts)
+      c.rateLimited++;
+      return;
     }
     let key: string | undefined;
     if (type === MsgType.TX || type === MsgType.BLOCK || type === MsgType.VOTE || type === MsgType.QC) {
@@ -869,11 +876,12 @@ export class P2PNode implements SyncSource {
     if (serveBlocks === undefined) return reply(BlocksStatus.UNAVAILABLE, []);
     if (c.serving >= this.o.maxServePerPeer) return reply(BlocksStatus.BUSY, []);
     const budget = Math.min(m.maxBytes, this.limits.maxRangeBytes);
+    const count = Math.min(m.count, this.limits.maxRangeCount);
     const trim = (blocks: readonly Uint8Array[]): Uint8Array[] => {
       const out: Uint8Array[] = [];
       let size = 0;
       for (const b of blocks) {
-        if (out.length >= m.count || b.length > this.limits.maxBlockBytes) break;
+        if (out.length >= count || b.length > this.limits.maxBlockBytes) break;
         if (out.length > 0 && size + b.length > budget) break;
         out.push(b);
         size += b.length;
@@ -882,7 +890,7 @@ export class P2PNode implements SyncSource {
     };
     let r: readonly Uint8Array[] | Promise<readonly Uint8Array[]>;
     try {
-      r = serveBlocks(m.from, m.count, budget);
+      r = serveBlocks(m.from, count, budget);
     } catch (e) {
       this.handlerThrew('serveBlocks', e);
       return reply(BlocksStatus.UNAVAILABLE, []);

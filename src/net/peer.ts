@@ -53,6 +53,10 @@ export class Connection {
   messagesOut = 0;
   duplicatesIn = 0;
   rateLimited = 0;
+  /** Frames received (numbers frames, so a flood counts one offence per frame). */
+  framesIn = 0;
+  /** The last frame that drew a flood offence. */
+  floodFrame = -1;
   lastReceivedAt: number;
   lastPingAt = 0;
   pingId = 0;

@@ -98,7 +98,7 @@ test('error: garbage before the handshake closes the socket; garbage after it is
   }
 });
 
-test('error: a flood is rate-limited, then banned; two log lines in all', async () => {
+test('error: a flood is rate-limited (one offence per frame over the limit), then banned; two log lines in all', async () => {
   const nodes = new Nodes();
   const log = recordingLogger();
   try {
@@ -107,7 +107,7 @@ test('error: a flood is rate-limited, then banned; two log lines in all', async 
     const bob = await RawPeer.connect(alice.url!, 'bob');
     await waitFor(() => alice.peers().length === 1, 'bob connected');
     const frames: Message[][] = [];
-    for (let f = 0; f < 40; f++) frames.push(Array.from({ length: 100 }, (_, i) => txMsg(f * 100 + i)));
+    for (let f = 0; f < 100; f++) frames.push(Array.from({ length: 40 }, (_, i) => txMsg(f * 40 + i)));
     for (const ms of frames) {
       if (bob.closed) break;
       bob.send(...ms);
@@ -119,6 +119,23 @@ test('error: a flood is rate-limited, then banned; two log lines in all', async 
     assert.equal(count(log, 'peer misbehaviour', 'flood'), 1);
     assert.equal(count(log, 'peer banned'), 1);
     assert.ok(log.lines.length < 10, `no line per message: ${log.lines.length} lines`);
+  } finally {
+    await nodes.stopAll();
+  }
+});
+
+test('transactions over the transaction rate are dropped without penalty (honest producers relay bursts)', async () => {
+  const nodes = new Nodes();
+  try {
+    let delivered = 0;
+    const alice = await nodes.start('alice', { rates: { txs: { perSecond: 100, burst: 100 } } }, { onTx: () => void delivered++ });
+    const bob = await RawPeer.connect(alice.url!, 'bob');
+    await waitFor(() => alice.peers().length === 1, 'bob connected');
+    for (let f = 0; f < 10; f++) bob.send(...Array.from({ length: 100 }, (_, i) => txMsg(f * 100 + i)));
+    await waitFor(() => alice.peers()[0]!.rateLimited + delivered >= 1000, 'all judged');
+    assert.ok(delivered >= 100 && delivered < 200, `delivered ${delivered}`);
+    assert.equal(alice.peers()[0]!.score, 0);
+    assert.equal(bob.closed, false);
   } finally {
     await nodes.stopAll();
   }
