@@ -23,7 +23,7 @@ import { accused, verifyEvidence } from './evidence.ts';
 import type { Offence } from './evidence.ts';
 import { headerId, headerSignatureValid } from './header.ts';
 import { nextStats } from './missed.ts';
-import { NULL_REF, sameRef, showRef } from './refs.ts';
+import { sameRef, showRef } from './refs.ts';
 import { regimeFor } from './regime.ts';
 import type { Regime } from './regime.ts';
 import { memberIndex, scheduleProblem } from './schedule.ts';
@@ -45,7 +45,8 @@ export interface NextStateOptions {
 
 /**
  * The state of genesis (or of any trusted checkpoint with no reversible history): the given schedule
- * active, no pending or proposed schedule, claims at the null reference.
+ * active, no pending or proposed schedule, and both claims (justify, finalRef) at the block itself: a
+ * trusted root is final, so its children may claim it without a certificate.
  * Example: `genesisHeaderState(headerRef(genesis.header), spec.schedule)`.
  */
 export function genesisHeaderState(ref: BlockRef, schedule: Schedule): HeaderState {
@@ -54,8 +55,9 @@ export function genesisHeaderState(ref: BlockRef, schedule: Schedule): HeaderSta
     producer: '',
     active: schedule,
     highestVersion: schedule.version,
-    chainJustify: NULL_REF,
-    chainLib: NULL_REF,
+    // Genesis is final by definition: it is the first justify/finalRef claim (block 1 may claim it).
+    chainJustify: ref,
+    chainLib: ref,
     stats: schedule.producers.map((p) => ({ name: p.name, produced: 0, missed: 0, missedInARow: 0 })),
     standby: [],
     punished: [],
