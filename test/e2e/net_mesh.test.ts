@@ -271,3 +271,22 @@ test('a schedule change re-labels peers: a dropped producer becomes a full node,
     await nodes.stopAll();
   }
 });
+
+test('stop is idempotent, closes the listen socket and every peer, and a stopped node cannot start again', async () => {
+  const nodes = new Nodes();
+  try {
+    const alice = await nodes.start('alice');
+    const bob = await nodes.start('bob', { peers: [alice.url!] });
+    await waitFor(() => alice.peers().length === 1 && bob.peers().length === 1, 'connected');
+    const url = alice.url!;
+    const p1 = alice.stop();
+    const p2 = alice.stop();
+    assert.equal(p1, p2);
+    await p1;
+    await waitFor(() => bob.peers().length === 0, 'bob saw the goodbye');
+    await assert.rejects(RawPeer.open(url), 'nothing listens any more');
+    await assert.rejects(alice.start(), /stopped/);
+  } finally {
+    await nodes.stopAll();
+  }
+});
