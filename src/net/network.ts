@@ -17,11 +17,10 @@ import { NULL_REF } from '../consensus/refs.ts';
 import { encodeVote } from '../consensus/votes.ts';
 import type { Vote } from '../consensus/types.ts';
 import { compareBytes, equalBytes, toHex } from '../util/bytes.ts';
-import { CchostError, ok } from '../util/errors.ts';
+import { CchostError } from '../util/errors.ts';
 import type { Result } from '../util/errors.ts';
-import { DEFAULT_BACKOFF, backoffDelay } from './backoff.ts';
-import type { BackoffSpec } from './backoff.ts';
-import { decodeMessage, encodeBlocksResponse, encodeMessage } from './codec.ts';
+import { DEFAULT_BACKOFF } from './backoff.ts';
+import { decodeMessage, encodeMessage } from './codec.ts';
 import { NetErrorCode, netFail } from './errors.ts';
 import type { NetError } from './errors.ts';
 import { decodeFrame } from './frame.ts';
@@ -31,9 +30,11 @@ import { PROTOCOL_VERSION, maxFrameBytes, resolveLimits } from './limits.ts';
 import type { NetLimits } from './limits.ts';
 import { OnceLog, SILENT_NET_LOGGER } from './log.ts';
 import type { NetLogger } from './log.ts';
-import { BlocksStatus, GoodbyeReason, MsgType } from './messages.ts';
-import type { BlocksMsg, GetBlocksMsg, GoodbyeReasonCode, HelloMsg, Message } from './messages.ts';
+import { GoodbyeReason, MsgType } from './messages.ts';
+import type { GoodbyeReasonCode, HelloMsg, Message } from './messages.ts';
+import { Dialer } from './dialer.ts';
 import { Connection } from './peer.ts';
+import { BlockRanges } from './ranges.ts';
 import type { ConnectionOptions } from './peer.ts';
 import { DEFAULT_QUEUE_BOUNDS, Lane } from './queue.ts';
 import type { LaneId } from './queue.ts';
@@ -42,7 +43,7 @@ import type { BanEntry, MisbehaviourReason } from './score.ts';
 import { SeenSet, messageKey } from './seen.ts';
 import { Syncer } from './sync.ts';
 import type { BlockRange, SyncPeer, SyncSource } from './sync.ts';
-import type { GossipKind, HandlerResult, NetworkConfig, NetworkHandlers, PeerInfo, PeerRef, RateLimits, Verdict } from './types.ts';
+import type { GossipKind, HandlerResult, NetworkConfig, NetworkHandlers, PeerInfo, RateLimits, Verdict } from './types.ts';
 
 const DEFAULT_RATES: RateLimits = Object.freeze({
   messages: { perSecond: 20_000, burst: 40_000 },
@@ -62,30 +63,6 @@ export interface NetStats {
   readonly banned: number;
   readonly seen: number;
   readonly listening: string | undefined;
-}
-
-interface DialState {
-  readonly url: string;
-  attempt: number;
-  timer: NodeJS.Timeout | undefined;
-  socket: WebSocket | undefined;
-  /** The peer id behind this address, once a handshake succeeded. */
-  peerId: string | undefined;
-  /** The address is ourselves: never dialed again. */
-  self: boolean;
-}
-
-interface PendingRequest {
-  readonly conn: Connection;
-  readonly from: number;
-  readonly count: number;
-  readonly maxBytes: number;
-  readonly timer: NodeJS.Timeout;
-  readonly resolve: (r: Result<BlockRange, NetError>) => void;
-}
-
-function normalizeUrl(u: string): string {
-  return /^wss?:\/\//.test(u) ? u : `ws://${u}`;
 }
 
 function isPromise<T>(v: unknown): v is Promise<T> {
@@ -109,22 +86,20 @@ export class P2PNode implements SyncSource {
   private readonly now: () => number;
   private readonly maxFrame: number;
   private readonly connOpts: ConnectionOptions;
-  private readonly backoff: BackoffSpec;
   private readonly relay: Record<GossipKind, boolean>;
   private readonly scores: PeerScores;
   private readonly once = new OnceLog();
   private readonly seen: SeenSet;
   private readonly conns = new Set<Connection>();
   private readonly ready = new Map<string, Connection>();
-  private readonly dials = new Map<string, DialState>();
-  private readonly pending = new Map<number, PendingRequest>();
+  private readonly dialer: Dialer;
+  private readonly ranges: BlockRanges;
   private directory: ProducerDirectory;
   private status: { head: BlockRef; lib: BlockRef; libQc: QC | undefined } = { head: NULL_REF, lib: NULL_REF, libQc: undefined };
   private headScheduled = false;
   private server: WebSocketServer | undefined;
   private boundAddress: { host: string; port: number } | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
-  private nextReqId = 1;
   private started = false;
   private stopping: Promise<void> | undefined;
   private readonly o: Required<
@@ -179,11 +154,30 @@ export class P2PNode implements SyncSource {
       inflightBytes: config.inflightBytes ?? 1024 * 1024,
       now: this.now,
     };
-    this.backoff = { ...DEFAULT_BACKOFF, ...config.backoff };
     this.relay = { ...DEFAULT_RELAY, ...config.relay };
     this.scores = new PeerScores({ ...DEFAULT_SCORE_SPEC, ...config.score }, this.log, this.now);
     this.seen = new SeenSet(this.o.seenCapacity);
     this.directory = producerDirectory(config.producers);
+    this.dialer = new Dialer({
+      backoff: { ...DEFAULT_BACKOFF, ...config.backoff },
+      maxPayload: this.maxFrame,
+      handshakeTimeoutMs: this.o.handshakeTimeoutMs,
+      log: this.log,
+      once: this.once,
+      now: this.now,
+      isConnected: (id) => this.ready.has(id),
+      bannedUntil: (id) => this.scores.bannedUntil(id),
+      opened: (ws, address, url) => this.attach(ws, 'outbound', address, url),
+    });
+    for (const p of config.peers ?? []) this.dialer.add(p, false);
+    this.ranges = new BlockRanges({
+      chainId: this.chainId,
+      limits: this.limits,
+      maxServePerPeer: this.o.maxServePerPeer,
+      serveBlocks: handlers.serveBlocks,
+      offence: (c, reason, detail) => this.offence(c, reason, detail),
+      handlerThrew: (what, e) => this.handlerThrew(what, e),
+    });
     this.sync = handlers.sync !== undefined ? new Syncer(this, handlers.sync, config.sync, this.now) : undefined;
   }
 
@@ -215,7 +209,7 @@ export class P2PNode implements SyncSource {
       if (typeof a === 'object' && a !== null) this.boundAddress = { host: a.address, port: a.port };
       this.log.info('p2p listening', { url: this.url });
     }
-    for (const p of this.config.peers ?? []) this.addPeer(p);
+    this.dialer.startAll();
     const tick = Math.max(50, Math.min(1000, Math.floor(Math.min(this.o.pingIntervalMs, this.o.handshakeTimeoutMs) / 4)));
     this.housekeeping = setInterval(() => this.tick(), tick);
     this.housekeeping.unref();
@@ -230,17 +224,8 @@ export class P2PNode implements SyncSource {
   private async doStop(): Promise<void> {
     this.sync?.stop();
     if (this.housekeeping !== undefined) clearInterval(this.housekeeping);
-    for (const d of this.dials.values()) {
-      if (d.timer !== undefined) clearTimeout(d.timer);
-      d.timer = undefined;
-      // sockets still connecting are cut; open ones are closed below with a goodbye
-      if (d.socket !== undefined && d.socket.readyState === WebSocket.CONNECTING) d.socket.terminate();
-    }
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.resolve(netFail(NetErrorCode.PEER_GONE, 'the network stopped'));
-    }
-    this.pending.clear();
+    this.dialer.stop();
+    this.ranges.dropRequests(undefined, 'the network stopped');
     const closed: Promise<void>[] = [];
     for (const c of this.conns) {
       closed.push(
@@ -280,11 +265,7 @@ export class P2PNode implements SyncSource {
 
   /** Adds an address to dial (and keep dialing); no-op when already known. */
   addPeer(url: string): void {
-    const u = normalizeUrl(url);
-    if (this.dials.has(u)) return;
-    const d: DialState = { url: u, attempt: 0, timer: undefined, socket: undefined, peerId: undefined, self: false };
-    this.dials.set(u, d);
-    if (this.started && this.stopping === undefined) this.scheduleDial(d, 0);
+    this.dialer.add(url, this.started && this.stopping === undefined);
   }
 
   /** Sends a transaction to every peer; returns how many peers it was queued for. */
@@ -427,67 +408,7 @@ export class P2PNode implements SyncSource {
   requestBlocks(peerId: string, from: number, count: number, maxBytes: number = this.limits.maxRangeBytes, timeoutMs: number = this.o.requestTimeoutMs): Promise<Result<BlockRange, NetError>> {
     const c = this.ready.get(peerId);
     if (c === undefined || c.state !== 'ready') return Promise.resolve(netFail(NetErrorCode.UNKNOWN_PEER, `no connected peer ${peerId.slice(0, 16)}`));
-    const n = Math.max(1, Math.min(count, this.limits.maxRangeCount));
-    const budget = Math.max(1, Math.min(maxBytes, this.limits.maxRangeBytes));
-    const reqId = this.nextReqId;
-    this.nextReqId = this.nextReqId >= 0xffffffff ? 1 : this.nextReqId + 1;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(reqId);
-        resolve(netFail(NetErrorCode.REQUEST_TIMEOUT, `${c.ref!.name} did not answer blocks ${from}+${n} in ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(reqId, { conn: c, from, count: n, maxBytes: budget, timer, resolve });
-      c.send({ type: 'get-blocks', reqId, from, count: n, maxBytes: budget }, Lane.MID);
-    });
-  }
-
-  // ---------------------------------------------------------------- dialing
-
-  private scheduleDial(d: DialState, delayMs: number): void {
-    if (this.stopping !== undefined || d.self || d.timer !== undefined || d.socket !== undefined) return;
-    d.timer = setTimeout(() => {
-      d.timer = undefined;
-      this.dial(d);
-    }, delayMs);
-    d.timer.unref();
-  }
-
-  private redial(d: DialState): void {
-    const delay = backoffDelay(d.attempt, this.backoff);
-    d.attempt++;
-    this.scheduleDial(d, delay);
-  }
-
-  private dial(d: DialState): void {
-    if (this.stopping !== undefined || d.self || d.socket !== undefined) return;
-    if (d.peerId !== undefined) {
-      if (this.ready.has(d.peerId)) return; // connected (maybe inbound); its disconnect re-arms us
-      const until = this.scores.bannedUntil(d.peerId);
-      if (until > this.now()) return this.scheduleDial(d, until - this.now() + 10);
-    }
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(d.url, { perMessageDeflate: false, maxPayload: this.maxFrame, handshakeTimeout: this.o.handshakeTimeoutMs });
-    } catch (e) {
-      this.once.hit(`dial|${d.url}|bad-url`, () => this.log.error('cannot dial peer address', { url: d.url, err: e }));
-      return;
-    }
-    d.socket = ws;
-    let opened = false;
-    ws.on('error', (e) => {
-      if (!opened) this.once.hit(`dial|${d.url}|${(e as { code?: string }).code ?? e.message}`, () => this.log.info('peer unreachable, will retry', { url: d.url, err: e.message }));
-    });
-    ws.once('open', () => {
-      opened = true;
-      const s = (ws as unknown as { _socket?: { remoteAddress?: string; remotePort?: number } })._socket;
-      this.attach(ws, 'outbound', s?.remoteAddress !== undefined ? `${s.remoteAddress}:${s.remotePort}` : d.url, d.url);
-    });
-    ws.once('close', () => {
-      if (!opened) {
-        d.socket = undefined;
-        this.redial(d);
-      }
-    });
+    return this.ranges.request(c, from, count, maxBytes, timeoutMs);
   }
 
   // ---------------------------------------------------------------- connections
@@ -559,37 +480,20 @@ export class P2PNode implements SyncSource {
     const id = c.id;
     if (id !== undefined && this.ready.get(id) === c) {
       this.ready.delete(id);
-      for (const [reqId, p] of this.pending) {
-        if (p.conn !== c) continue;
-        clearTimeout(p.timer);
-        this.pending.delete(reqId);
-        p.resolve(netFail(NetErrorCode.PEER_GONE, `${c.ref!.name} disconnected`));
-      }
+      this.ranges.dropRequests(c, `${c.ref!.name} disconnected`);
       const why = c.closeReason || reason || `socket closed (${code})`;
       this.log.info('peer disconnected', { peer: c.ref!.name, address: c.address, reason: why });
       this.safe('onDisconnect', () => this.handlers.onDisconnect?.(c.ref!, why));
     }
     if (this.stopping !== undefined) return;
-    if (c.dialUrl !== undefined) {
-      const d = this.dials.get(c.dialUrl);
-      if (d !== undefined && d.socket === c.ws) {
-        d.socket = undefined;
-        if (!d.self) this.redial(d);
-      }
-    }
-    if (id !== undefined && !this.ready.has(id)) {
-      // the peer is gone: re-arm every address known to lead to it
-      for (const d of this.dials.values()) if (d.peerId === id && d.socket === undefined && d.timer === undefined) this.redial(d);
-    }
+    if (c.dialUrl !== undefined) this.dialer.closed(c.dialUrl, c.ws);
+    if (id !== undefined && !this.ready.has(id)) this.dialer.peerGone(id);
   }
 
   private handshakeFailed(c: Connection, error: NetError): void {
     const key = `${c.address.replace(/:\d+$/, '')}|${c.peerHello?.name ?? '?'}|${error.code}`;
     this.once.hit(key, () => this.log.warn('p2p handshake refused', { address: c.address, peer: c.peerHello?.name, code: error.code, reason: error.message }));
-    if (error.code === NetErrorCode.HANDSHAKE_SELF && c.dialUrl !== undefined) {
-      const d = this.dials.get(c.dialUrl);
-      if (d !== undefined) d.self = true;
-    }
+    if (error.code === NetErrorCode.HANDSHAKE_SELF && c.dialUrl !== undefined) this.dialer.markSelf(c.dialUrl);
     this.closeConn(c, error.code === NetErrorCode.HANDSHAKE_BANNED ? GoodbyeReason.BANNED : GoodbyeReason.HANDSHAKE, error.message);
   }
 
@@ -674,7 +578,7 @@ export class P2PNode implements SyncSource {
       if (m.error.code === NetErrorCode.OVERSIZED) {
         this.offence(c, 'oversized', m.error.message);
         this.closeConn(c, GoodbyeReason.PROTOCOL, m.error.message);
-      } else if (type === MsgType.BLOCKS && rec.length >= 5 && this.failRequest(c, rec, m.error)) {
+      } else if (type === MsgType.BLOCKS && this.ranges.failUndecodable(c, rec, m.error)) {
         this.offence(c, 'bad-range', m.error.message);
       } else {
         this.offence(c, 'malformed', m.error.message);
@@ -724,9 +628,9 @@ export class P2PNode implements SyncSource {
         void this.sync?.kick();
         return;
       case 'get-blocks':
-        return this.serve(c, m);
+        return this.ranges.serve(c, m);
       case 'blocks':
-        return this.onBlocks(c, m);
+        return this.ranges.onBlocks(c, m);
     }
   }
 
@@ -800,11 +704,7 @@ export class P2PNode implements SyncSource {
   }
 
   private markDialed(c: Connection, id: string): void {
-    if (c.dialUrl === undefined) return;
-    const d = this.dials.get(c.dialUrl);
-    if (d === undefined) return;
-    d.peerId = id;
-    d.attempt = 0;
+    if (c.dialUrl !== undefined) this.dialer.connected(c.dialUrl, id);
   }
 
   // ---------------------------------------------------------------- gossip
@@ -864,91 +764,6 @@ export class P2PNode implements SyncSource {
     } catch (e) {
       this.handlerThrew(what, e);
     }
-  }
-
-  // ---------------------------------------------------------------- block ranges
-
-  private serve(c: Connection, m: GetBlocksMsg): void {
-    const reply = (status: BlocksMsg['status'], blocks: readonly Uint8Array[]): void => {
-      c.sendEncoded(encodeBlocksResponse(m.reqId, m.from, status, blocks), Lane.MID);
-    };
-    const serveBlocks = this.handlers.serveBlocks;
-    if (serveBlocks === undefined) return reply(BlocksStatus.UNAVAILABLE, []);
-    if (c.serving >= this.o.maxServePerPeer) return reply(BlocksStatus.BUSY, []);
-    const budget = Math.min(m.maxBytes, this.limits.maxRangeBytes);
-    const count = Math.min(m.count, this.limits.maxRangeCount);
-    const trim = (blocks: readonly Uint8Array[]): Uint8Array[] => {
-      const out: Uint8Array[] = [];
-      let size = 0;
-      for (const b of blocks) {
-        if (out.length >= count || b.length > this.limits.maxBlockBytes) break;
-        if (out.length > 0 && size + b.length > budget) break;
-        out.push(b);
-        size += b.length;
-      }
-      return out;
-    };
-    let r: readonly Uint8Array[] | Promise<readonly Uint8Array[]>;
-    try {
-      r = serveBlocks(m.from, count, budget);
-    } catch (e) {
-      this.handlerThrew('serveBlocks', e);
-      return reply(BlocksStatus.UNAVAILABLE, []);
-    }
-    if (!isPromise<readonly Uint8Array[]>(r)) return reply(BlocksStatus.OK, trim(r));
-    c.serving++;
-    r.then(
-      (blocks) => {
-        c.serving--;
-        reply(BlocksStatus.OK, trim(blocks));
-      },
-      (e: unknown) => {
-        c.serving--;
-        this.handlerThrew('serveBlocks', e);
-        reply(BlocksStatus.UNAVAILABLE, []);
-      },
-    );
-  }
-
-  private onBlocks(c: Connection, m: BlocksMsg): void {
-    const p = this.pending.get(m.reqId);
-    if (p === undefined || p.conn !== c) return this.offence(c, 'unsolicited', `blocks response ${m.reqId} nobody asked for`);
-    this.pending.delete(m.reqId);
-    clearTimeout(p.timer);
-    if (m.status !== BlocksStatus.OK) {
-      p.resolve(netFail(NetErrorCode.PEER_BUSY, `${c.ref!.name} answered ${m.status === BlocksStatus.BUSY ? 'busy' : 'unavailable'}`));
-      return;
-    }
-    let bad: string | undefined;
-    if (m.from !== p.from) bad = `answer starts at ${m.from}, asked ${p.from}`;
-    else if (m.blocks.length > p.count) bad = `${m.blocks.length} blocks, asked ${p.count}`;
-    else {
-      let size = 0;
-      for (let i = 0; i < m.blocks.length && bad === undefined; i++) {
-        const b = m.blocks[i]!;
-        if (b.block.header.num !== p.from + i) bad = `block ${i} has height ${b.block.header.num}, expected ${p.from + i}`;
-        else if (!equalBytes(b.block.header.chainId, this.chainId)) bad = `block ${b.block.header.num} is of another chain`;
-        size += b.raw.length;
-        if (i > 0 && size > p.maxBytes) bad = `${size} bytes, budget ${p.maxBytes}`;
-      }
-    }
-    if (bad !== undefined) {
-      this.offence(c, 'bad-range', bad);
-      p.resolve(netFail(NetErrorCode.BAD_RANGE, `${c.ref!.name}: ${bad}`));
-      return;
-    }
-    p.resolve(ok({ peerId: c.ref!.id, from: m.from, blocks: m.blocks }));
-  }
-
-  /** A range response that does not decode: fail its request at once (instead of waiting for the timeout). */
-  private failRequest(c: Connection, rec: Uint8Array, error: NetError): boolean {
-    const reqId = (rec[1]! | (rec[2]! << 8) | (rec[3]! << 16)) + rec[4]! * 0x1000000;
-    const p = this.pending.get(reqId);
-    if (p === undefined || p.conn !== c) return false;
-    this.pending.delete(reqId);
-    clearTimeout(p.timer);
-    p.resolve(netFail(NetErrorCode.BAD_RANGE, `${c.ref!.name} sent a range that does not decode: ${error.message}`));
-    return true;
   }
 
   // ---------------------------------------------------------------- housekeeping

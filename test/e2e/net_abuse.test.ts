@@ -12,7 +12,7 @@ import { encodeQc } from '../../src/chain/block/qc.ts';
 import { encodeVote } from '../../src/consensus/votes.ts';
 import { toHex } from '../../src/util/bytes.ts';
 import { MsgType, NetErrorCode, WIRE_VERSION, encodeFrame } from '../../src/net/index.ts';
-import type { Message, Verdict } from '../../src/net/index.ts';
+import type { Message } from '../../src/net/index.ts';
 import { Nodes, RawPeer, fakeChain, keyOf, qcOf, recordingLogger, refOf, sleep, txOf, voteOf, waitFor } from '../unit/net_fixture.ts';
 
 const BOB = toHex(keyOf('bob'));
