@@ -360,6 +360,21 @@ export class ForkDb<T> {
     return { head: this.headEntry, undone, applied, failed };
   }
 
+  /**
+   * Declares that the caller's state already reflects block `id` — after a restart, the tip of a
+   * persisted store whose blocks were applied before the crash (possibly half-way through a branch
+   * switch). The head becomes that block and its branch counts as validated; the next `updateHead`
+   * switches from there. Errors: `CONSENSUS_FORKDB_UNKNOWN_BLOCK` (roll the store back to a known
+   * block first). Example: `db.resumeAt(store.tipId); db.updateHead(applier)`.
+   */
+  resumeAt(id: Uint8Array): Result<ForkBlock<T>, ConsensusError> {
+    const target = this.entries.get(idKey(id));
+    if (target === undefined) return fail(ConsensusErrorCode.FORKDB_UNKNOWN_BLOCK, 'the store tip is not in the fork database');
+    for (let e = target; e !== this.rootEntry; e = this.entries.get(e.parentKey)!) e.validated = true;
+    this.headEntry = target;
+    return ok(target);
+  }
+
   private rememberBad(key: string): void {
     this.invalid.set(key, true);
     if (this.invalid.size > this.rememberInvalid) this.invalid.delete(this.invalid.keys().next().value!);

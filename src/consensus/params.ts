@@ -6,6 +6,9 @@
 /** Blocks whose slot is more than this many slots ahead of now are ignored (CLOCK_TOLERANCE). */
 export const CLOCK_TOLERANCE_SLOTS = 1;
 
+/** A producer seals and broadcasts its block within this many ms of its slot's start (PRODUCE_BUDGET_MS). */
+export const PRODUCE_BUDGET_MS = 200;
+
 /** A producer pauses when head − LIB exceeds this many blocks (MAX_REVERSIBLE, Spring's default). */
 export const MAX_REVERSIBLE = 3600;
 

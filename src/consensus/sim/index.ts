@@ -1,6 +1,8 @@
 /** The deterministic consensus simulator (CONSENSUS.md §5.12). */
 export { runSimulation, simGenesis, simName } from './simulation.ts';
-export type { SimOptions, SimReport } from './simulation.ts';
+export type { CrashPoint, SimOptions, SimReport } from './simulation.ts';
+export { SimDisk } from './disk.ts';
+export type { LogEntry, PersistPoint, Recovered, Stored, SurvivingFiles } from './disk.ts';
 export { ADVERSARIAL, Network, SYNCHRONOUS } from './network.ts';
 export type { NetProfile } from './network.ts';
 export { SimNode, isHonest } from './node.ts';

@@ -4,9 +4,12 @@
  * number (no transactions). Honest nodes PREPARE their head when the rules allow, COMMIT the highest
  * block with a PREPARE certificate the rules allow, and produce in their slots. Byzantine behaviours
  * are scripted: silent, double voting (votes for everything on every branch), and producer strategies
- * (equivocate to two halves, fork from an older block, invalid payload, withhold from half the nodes).
+ * (equivocate to two halves, fork from an older block, invalid payload, withhold from half the nodes,
+ * a long-range fork under an old schedule).
  *
- * I/O happens through `NodeEnv`: messages go to the simulation's queue, so handlers never re-enter.
+ * Everything the node must not forget goes to its `SimDisk` in explicit steps (see disk.ts); after
+ * each step the simulation may crash the node right there. A restart rebuilds the node from the disk
+ * alone. I/O happens through `NodeEnv`: messages go to the simulation's queue, so handlers never re-enter.
  */
 import type { BlockHeader, Evidence, Phase, QC, Schedule } from '../../chain/block/types.ts';
 import { sha256 } from '../../crypto/hash.ts';
@@ -17,14 +20,15 @@ import { QcAggregator } from '../aggregator.ts';
 import type { VoteOutcome } from '../aggregator.ts';
 import { verifyQc } from '../certificate.ts';
 import type { ConsensusConfig } from '../config.ts';
-import { Finalizer, INITIAL_FSI, amnesiaFsi, startupSlotFor } from '../finalizer.ts';
+import { Finalizer, INITIAL_FSI, startupSlotFor } from '../finalizer.ts';
 import type { CandidateBlock, RuleMutations } from '../finalizer.ts';
 import { ForkDb } from '../forkDb.ts';
 import type { BranchApplier, ForkBlock } from '../forkDb.ts';
 import { headerId, signHeader } from '../header.ts';
 import { accused } from '../evidence.ts';
 import { acceptableEvidence, nextHeaderState } from '../headerState.ts';
-import { watermarkAfterAmnesia } from '../persist.ts';
+import { PRODUCE_BUDGET_MS } from '../params.ts';
+import { encodeFsi, encodeWatermark } from '../persist.ts';
 import { advanceWatermark, headerClaims, mayProduce } from '../production.ts';
 import { idKey } from '../refs.ts';
 import { regimeFor, scheduledProducer } from '../regime.ts';
@@ -32,15 +36,13 @@ import { memberIndex } from '../schedule.ts';
 import type { HeaderState, ProducerWatermark, Vote } from '../types.ts';
 import { EquivocationWatch } from '../watch.ts';
 import { makeVote, votingSets } from '../votes.ts';
+import { SimDisk } from './disk.ts';
+import type { LogEntry, Payload, PersistPoint, Stored, SurvivingFiles } from './disk.ts';
 import type { Prng } from './prng.ts';
 import type { SimKeys } from './simScheme.ts';
 import type { World } from './world.ts';
 
-/** A simulated block's body: a number, and whether "full validation" accepts it. */
-export interface Payload {
-  readonly value: number;
-  readonly valid: boolean;
-}
+export type { Payload } from './disk.ts';
 
 /** Messages between simulated nodes. */
 export type Msg =
@@ -50,7 +52,7 @@ export type Msg =
   | { readonly kind: 'get'; readonly id: string };
 
 /** How a producer builds its blocks. */
-export type ProducerStrategy = 'honest' | 'equivocate' | 'fork' | 'invalid' | 'withhold' | 'mixed';
+export type ProducerStrategy = 'honest' | 'equivocate' | 'fork' | 'invalid' | 'withhold' | 'mixed' | 'oldSchedule';
 
 /** A node's behaviour: honest when every field is absent. */
 export interface Behaviour {
@@ -58,7 +60,15 @@ export interface Behaviour {
   readonly silent?: boolean;
   /** Votes PREPARE on every block it sees and COMMIT on every block with a PREPARE certificate, on all branches. */
   readonly doubleVote?: boolean;
-  /** Block production strategy (default honest). */
+  /** With doubleVote: signs votes even on blocks whose schedules it is not in (old keys after leaving). */
+  readonly ignoreMembership?: boolean;
+  /** Never advances its LIB, so it keeps every branch it hears of (and can vote on all of them). */
+  readonly keepForks?: boolean;
+  /**
+   * Block production strategy (default honest). 'oldSchedule': a long-range fork — build on the last
+   * final block under which this node is still the scheduled producer of the slot (after it left the
+   * schedule: a block before the hand-over), and keep extending that private branch.
+   */
   readonly producer?: ProducerStrategy;
 }
 
@@ -72,23 +82,31 @@ export interface NodeEnv {
   readonly honest: readonly number[];
   readonly byzantine: readonly number[];
   readonly nodeCount: number;
+  readonly slotMs: number;
   /**
    * The byzantine coalition's shared notes: for a block it equivocated, the nodes meant to see it.
    * Double voters send their votes on such a block to those nodes only (split-brain attack).
    */
   readonly coalition: Map<string, readonly number[]>;
+  /** Teeth only: honest nodes send votes and blocks before persisting the FSI / watermark. */
+  readonly sendBeforePersist?: boolean;
   now(): number;
   nowSlot(): number;
   send(from: number, to: number, msg: Msg): void;
   /** A schedule proposal to put into a block this node builds at `slot` on `parent`, if any. */
   proposeSchedule?(parent: HeaderState, slot: number): Schedule | undefined;
+  /** A persistence step completed; true = the node crashes right here. */
+  persisted?(node: number, point: PersistPoint, phase: Phase | undefined): boolean;
+  /** The node crashed at a scripted point (the simulation schedules its restart). */
+  crashed?(node: number): void;
 }
 
-type Stored = { readonly header: BlockHeader; readonly payload: Payload };
+/** Thrown from inside a handler to stop it at a scripted crash point. */
+class SimCrash extends Error {}
 
 /** True when a behaviour is fully honest. */
 export function isHonest(b: Behaviour): boolean {
-  return b.silent !== true && b.doubleVote !== true && (b.producer === undefined || b.producer === 'honest');
+  return b.silent !== true && b.doubleVote !== true && b.keepForks !== true && (b.producer === undefined || b.producer === 'honest');
 }
 
 /** A simulated node (see the file comment). */
@@ -97,11 +115,15 @@ export class SimNode {
   agg: QcAggregator;
   fin: Finalizer;
   watermark: ProducerWatermark = { lastProducedSlot: 0 };
+  readonly disk: SimDisk;
   down = false;
-  /** Sum of payload values along the applied chain (the "UTXO state" of the simulation). */
+  /** Sum of payload values along the applied chain (the in-memory view of the UTXO store). */
   appliedSum = 0;
-  private rootSum = 0;
-  private readonly store = new Map<string, Stored>();
+  /** UTXO value at the LIB. */
+  rootSum = 0;
+  /** Times this node restarted (a restarted mempool differs, so its blocks differ too). */
+  incarnation = 0;
+  private store = new Map<string, Stored>();
   private orphans = new Map<string, Stored[]>();
   private requested = new Map<string, number>();
   private pendingQcs = new Map<string, QC[]>();
@@ -109,8 +131,10 @@ export class SimNode {
   private watch = new EquivocationWatch();
   private byzPrepared = new Set<string>();
   private byzCommitted = new Set<string>();
+  private longRangeTip: LogEntry | undefined;
   private dirty = false;
-  readonly honest: boolean;
+  private undosThisUpdate = 0;
+  honest: boolean;
   /** Blocks this node produced. */
   produced = 0;
   /** Blocks that failed to apply here (remove-on-failure). */
@@ -120,9 +144,9 @@ export class SimNode {
     readonly index: number,
     readonly name: string,
     private readonly priv: Uint8Array,
-    readonly behaviour: Behaviour,
+    public behaviour: Behaviour,
     private readonly env: NodeEnv,
-    genesis: Stored & { readonly state: HeaderState },
+    genesis: LogEntry,
     private readonly mutations: RuleMutations = {},
   ) {
     this.honest = isHonest(behaviour);
@@ -130,23 +154,55 @@ export class SimNode {
     this.store.set(idKey(genesis.state.ref.id), genesis);
     this.agg = this.newAggregator();
     this.fin = new Finalizer(INITIAL_FSI, 1, mutations);
+    this.disk = new SimDisk(genesis);
+    this.disk.fsi = encodeFsi(INITIAL_FSI);
+    this.disk.watermark = encodeWatermark(this.watermark);
+  }
+
+  /** Switches behaviour mid-run (a member that turns byzantine after leaving the schedule). */
+  setBehaviour(b: Behaviour): void {
+    this.behaviour = b;
+    this.honest = isHonest(b);
+    if (!this.honest) this.env.world.honestNames.delete(this.name);
   }
 
   private newAggregator(): QcAggregator {
     return new QcAggregator({ chainId: this.env.config.chainId, scheme: this.env.config.scheme });
   }
 
+  /** Marks a completed persistence step; crashes the node here if the simulation says so. */
+  private step(point: PersistPoint, phase?: Phase): void {
+    if (this.env.persisted?.(this.index, point, phase) === true) throw new SimCrash(point);
+  }
+
+  /** Runs a handler; a scripted crash inside it takes the node down. */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof SimCrash)) throw e;
+      this.down = true;
+      this.env.crashed?.(this.index);
+    }
+  }
+
   private readonly applier: BranchApplier<Payload> = {
     apply: (b: ForkBlock<Payload>): Result<void, ErrorData> => {
       if (!b.payload.valid) {
         this.failedBlocks++;
+        this.step('apply-failed');
         return err({ code: 'SIM_INVALID_PAYLOAD', message: 'the payload fails validation' });
       }
+      this.disk.storeApply(idKey(b.ref.id), idKey(b.header.parent), b.payload.value);
       this.appliedSum += b.payload.value;
+      this.step('store-apply');
       return ok(undefined);
     },
     undo: (b: ForkBlock<Payload>): void => {
+      this.disk.storeUndo(idKey(b.ref.id));
       this.appliedSum -= b.payload.value;
+      this.undosThisUpdate++;
+      this.step('store-undo');
     },
   };
 
@@ -160,23 +216,25 @@ export class SimNode {
   /** Handles one delivered message. */
   receive(from: number, msg: Msg): void {
     if (this.down) return;
-    switch (msg.kind) {
-      case 'block':
-        this.receiveBlock(from, msg.header, msg.payload);
-        break;
-      case 'vote':
-        this.receiveVote(from, msg.vote);
-        break;
-      case 'qc':
-        this.receiveQc(from, msg.qc);
-        break;
-      case 'get': {
-        const s = this.store.get(msg.id);
-        if (s !== undefined && !this.behaviour.silent) this.env.send(this.index, from, { kind: 'block', header: s.header, payload: s.payload });
-        return;
+    this.guarded(() => {
+      switch (msg.kind) {
+        case 'block':
+          this.receiveBlock(from, msg.header, msg.payload);
+          break;
+        case 'vote':
+          this.receiveVote(from, msg.vote);
+          break;
+        case 'qc':
+          this.receiveQc(from, msg.qc);
+          break;
+        case 'get': {
+          const s = this.store.get(msg.id);
+          if (s !== undefined && !this.behaviour.silent) this.env.send(this.index, from, { kind: 'block', header: s.header, payload: s.payload });
+          return;
+        }
       }
-    }
-    this.afterChange();
+      this.afterChange();
+    });
   }
 
   private request(key: string, from: number): void {
@@ -215,9 +273,12 @@ export class SimNode {
       if (ev !== undefined) this.addEvidence(ev);
       const added = this.db.add(s.header, st.value, s.payload);
       if (!added.ok) continue;
+      if (this.honest) this.env.world.recordState(this.name, st.value);
       this.dirty = true;
       this.store.set(key, s);
       this.requested.delete(key);
+      this.disk.forkFile.set(key, s);
+      this.step('block-stored');
       if (this.honest && s.header.finalQc !== undefined) this.env.world.recordFinal(this.name, s.header.finalQc.block);
       for (const out of this.agg.blockKnown(st.value)) this.handleOutcome(out);
       const qcs = this.pendingQcs.get(key);
@@ -280,30 +341,48 @@ export class SimNode {
   private afterChange(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    this.undosThisUpdate = 0;
     const upd = this.db.updateHead(this.applier);
-    if (upd.failed.length > 0) this.dirty = true;
-    const f = this.db.finalizable();
-    if (f !== undefined) {
-      const from = this.db.lib;
-      const qc = f.commitQc!;
-      const certified = verifyQc(qc, 'COMMIT', f.ref, votingSets(this.env.config.chainId, f.state), this.env.config.scheme).ok;
-      const r = this.db.advanceRoot(f);
-      if (r.ok) {
-        for (const b of r.value.finalized) this.rootSum += b.payload.value;
-        const libSlot = this.db.lib.slot;
-        this.agg.pruneBelow(libSlot);
-        this.watch.pruneBelow(libSlot);
-        for (const [k, list] of this.orphans) if (list.every((o) => o.header.slot <= libSlot)) this.orphans.delete(k);
-        const rootState = this.db.root.state;
-        for (const [k, ev] of this.evidence) {
-          const who = accused(ev);
-          const last = who && rootState.punished.find((p) => p.name === who.offender);
-          if (who === undefined || rootState.standby.some((x) => x.name === who.offender) || (last !== undefined && who.slot <= last.slot)) this.evidence.delete(k);
-        }
-        if (this.honest) this.env.world.recordLib(this.name, from, this.db.lib, r.value.finalized.map((b) => b.ref), certified);
-      }
+    if (upd.failed.length > 0) {
+      this.dirty = true;
+      for (const [k, s] of this.disk.forkFile) if (this.db.isInvalid(headerId(s.header))) this.disk.forkFile.delete(k);
+      this.step('block-dropped');
     }
+    const f = this.behaviour.keepForks === true ? undefined : this.db.finalizable();
+    if (f !== undefined) this.finalize(f);
     this.vote();
+  }
+
+  /** Root advance in the persistence order of §5.10: block log (one block at a time, then sync), then the fork database. */
+  private finalize(f: ForkBlock<Payload>): void {
+    const from = this.db.lib;
+    const qc = f.commitQc!;
+    const certified = verifyQc(qc, 'COMMIT', f.ref, votingSets(this.env.config.chainId, f.state), this.env.config.scheme).ok;
+    const newlyFinal = this.db.branch(f.ref.id).reverse();
+    for (const b of newlyFinal) {
+      this.disk.log.push({ header: b.header, payload: b.payload, state: b.state });
+      this.step('log-append');
+    }
+    this.step('log-synced');
+    const r = this.db.advanceRoot(f);
+    if (!r.ok) return;
+    for (const b of r.value.finalized) {
+      this.rootSum += b.payload.value;
+      this.disk.undo.delete(idKey(b.ref.id));
+    }
+    for (const b of [...r.value.finalized, ...r.value.pruned]) this.disk.forkFile.delete(idKey(b.ref.id));
+    this.step('fork-pruned');
+    const libSlot = this.db.lib.slot;
+    this.agg.pruneBelow(libSlot);
+    this.watch.pruneBelow(libSlot);
+    for (const [k, list] of this.orphans) if (list.every((o) => o.header.slot <= libSlot)) this.orphans.delete(k);
+    const rootState = this.db.root.state;
+    for (const [k, ev] of this.evidence) {
+      const who = accused(ev);
+      const last = who && rootState.punished.find((p) => p.name === who.offender);
+      if (who === undefined || rootState.standby.some((x) => x.name === who.offender) || (last !== undefined && who.slot <= last.slot)) this.evidence.delete(k);
+    }
+    if (this.honest) this.env.world.recordLib(this.name, from, this.db.lib, r.value.finalized.map((b) => b.ref), certified);
   }
 
   private voteEnv() {
@@ -315,6 +394,7 @@ export class SimNode {
   }
 
   private canVoteOn(b: ForkBlock<Payload>): boolean {
+    if (this.behaviour.ignoreMembership === true) return true;
     return memberIndex(b.state.active, this.name) >= 0 || (b.state.pending !== undefined && memberIndex(b.state.pending.schedule, this.name) >= 0);
   }
 
@@ -327,10 +407,7 @@ export class SimNode {
     const head = this.db.head;
     if (head !== this.db.root && this.canVoteOn(head)) {
       const d = this.fin.decidePrepare(SimNode.candidate(head), this.voteEnv());
-      if (d.vote) {
-        this.fin.adopt(d.fsi); // persisted-then-sent: in the simulation persistence is instantaneous
-        this.cast('PREPARE', head);
-      }
+      if (d.vote) this.persistAndCast('PREPARE', head, d.fsi);
     }
     const cands: ForkBlock<Payload>[] = [];
     for (const b of this.db.blocks()) {
@@ -340,11 +417,27 @@ export class SimNode {
     for (const c of cands) {
       const d = this.fin.decideCommit(SimNode.candidate(c), true, this.voteEnv());
       if (d.vote) {
-        this.fin.adopt(d.fsi);
-        this.cast('COMMIT', c);
+        this.persistAndCast('COMMIT', c, d.fsi);
         break;
       }
     }
+  }
+
+  /** §5.10: FSI write, then vote send (or, as a teeth mutation, the other way round). */
+  private persistAndCast(phase: Phase, b: ForkBlock<Payload>, fsi: typeof this.fin.fsi): void {
+    if (this.env.sendBeforePersist === true && this.honest) {
+      this.fin.adopt(fsi);
+      this.cast(phase, b);
+      this.step('vote-sent', phase);
+      this.disk.fsi = encodeFsi(fsi);
+      this.step('fsi-written', phase);
+      return;
+    }
+    this.disk.fsi = encodeFsi(fsi);
+    this.step('fsi-written', phase);
+    this.fin.adopt(fsi);
+    this.cast(phase, b);
+    this.step('vote-sent', phase);
   }
 
   private voteForEverything(): void {
@@ -380,6 +473,14 @@ export class SimNode {
   /** Called at the start of every slot. */
   onSlot(slot: number): void {
     if (this.down || this.behaviour.silent === true) return;
+    this.guarded(() => this.produce(slot));
+  }
+
+  private produce(slot: number): void {
+    if (this.behaviour.producer === 'oldSchedule') {
+      this.produceLongRange(slot);
+      return;
+    }
     const head = this.db.head;
     if (scheduledProducer(head.state, slot, this.env.config.turnLength).name !== this.name) return;
     const m = mayProduce({
@@ -393,7 +494,6 @@ export class SimNode {
       synced: true,
     });
     if (!m.ok) return;
-    this.watermark = advanceWatermark(this.watermark, slot);
     let strategy = this.behaviour.producer ?? 'honest';
     if (strategy === 'mixed') strategy = this.env.rng.pick(['honest', 'equivocate', 'fork', 'fork', 'invalid', 'withhold'] as const);
     const everyone = [...Array(this.env.nodeCount).keys()];
@@ -406,6 +506,7 @@ export class SimNode {
       const tb = [...hs.slice(half), ...this.env.byzantine];
       this.env.coalition.set(idKey(headerId(a.header)), ta);
       this.env.coalition.set(idKey(headerId(b.header)), tb);
+      this.persistWatermark(slot);
       this.deliver(a, ta);
       this.deliver(b, tb);
       return;
@@ -413,20 +514,78 @@ export class SimNode {
     if (strategy === 'fork') {
       const p = head === this.db.root ? undefined : this.db.get(head.header.parent);
       if (p !== undefined && scheduledProducer(p.state, slot, this.env.config.turnLength).name === this.name) {
+        this.persistWatermark(slot);
         this.deliver(this.build(p, slot, 2, true), everyone);
         return;
       }
     }
     if (strategy === 'invalid') {
+      this.persistWatermark(slot);
       this.deliver(this.build(head, slot, 3, false), everyone);
       return;
     }
     if (strategy === 'withhold') {
       const hs = this.env.rng.shuffle(this.env.honest);
+      this.persistWatermark(slot);
       this.deliver(this.build(head, slot, 4, true), [...hs.slice(0, Math.ceil(hs.length / 2)), ...this.env.byzantine]);
       return;
     }
-    this.deliver(this.build(head, slot, 0, true), everyone);
+    const block = this.build(head, slot, 0, true);
+    if (this.env.sendBeforePersist === true && this.honest) {
+      this.deliver(block, everyone);
+      this.step('block-sent');
+      this.persistWatermark(slot);
+      return;
+    }
+    this.persistWatermark(slot);
+    this.deliver(block, everyone);
+    this.step('block-sent');
+  }
+
+  /** §5.3 step 4: the watermark is on disk before the block leaves. */
+  private persistWatermark(slot: number): void {
+    this.watermark = advanceWatermark(this.watermark, slot);
+    this.disk.watermark = encodeWatermark(this.watermark);
+    this.step('watermark-written');
+  }
+
+  /** The 'oldSchedule' strategy (see `Behaviour.producer`): blocks only the old schedule's keys sign. */
+  private produceLongRange(slot: number): void {
+    const t = this.env.config.turnLength;
+    let base = this.longRangeTip;
+    if (base === undefined || scheduledProducer(base.state, slot, t).name !== this.name) {
+      base = undefined;
+      for (let i = this.disk.log.length - 1; i >= 0 && base === undefined; i--) {
+        const e = this.disk.log[i]!;
+        if (scheduledProducer(e.state, slot, t).name === this.name) base = e;
+      }
+    }
+    if (base === undefined || !(slot > base.header.slot)) return;
+    const regime = regimeFor(base.state, slot, t);
+    const header = signHeader(
+      {
+        chainId: this.env.config.chainId,
+        num: base.header.num + 1,
+        slot,
+        parent: base.state.ref.id,
+        producer: this.name,
+        activeVersion: regime.active.version,
+        pendingVersion: regime.pending?.schedule.version ?? 0,
+        txRoot: sha256(utf8(`${this.name}:${slot}:long-range`)),
+        stateRoot: new Uint8Array(32),
+        ancestorsRoot: new Uint8Array(32),
+        justify: base.state.chainJustify,
+        finalRef: base.state.chainLib,
+        producerSig: new Uint8Array(64),
+      },
+      this.priv,
+      this.env.config.scheme,
+    );
+    const st = nextHeaderState(this.env.config, base.state, header, () => undefined);
+    if (!st.ok) return;
+    const s = { header, payload: { value: slot, valid: true } };
+    this.longRangeTip = { ...s, state: st.value };
+    this.deliver(s, [...Array(this.env.nodeCount).keys()]);
   }
 
   private build(parent: ForkBlock<Payload>, slot: number, variant: number, valid: boolean): Stored {
@@ -435,6 +594,7 @@ export class SimNode {
     const regime = regimeFor(parent.state, slot, cfg.turnLength);
     const evidence = acceptableEvidence(cfg, parent.state, slot, this.evidence.values(), 4);
     const proposal = this.env.proposeSchedule?.(parent.state, slot);
+    const content = `${this.name}:${slot}:${variant}${this.incarnation > 0 ? `:${this.incarnation}` : ''}`;
     const header: BlockHeader = {
       chainId: cfg.chainId,
       num: parent.ref.num + 1,
@@ -443,7 +603,7 @@ export class SimNode {
       producer: this.name,
       activeVersion: regime.active.version,
       pendingVersion: regime.pending?.schedule.version ?? 0,
-      txRoot: sha256(utf8(`${this.name}:${slot}:${variant}`)),
+      txRoot: sha256(utf8(content)),
       stateRoot: new Uint8Array(32),
       ancestorsRoot: new Uint8Array(32),
       ...claims,
@@ -451,13 +611,12 @@ export class SimNode {
       ...(proposal !== undefined ? { newSchedule: proposal } : {}),
       producerSig: new Uint8Array(64),
     };
-    const signed = signHeader(header, this.priv, cfg.scheme);
-    this.env.world.register(signed);
-    this.produced++;
-    return { header: signed, payload: { value: slot, valid } };
+    return { header: signHeader(header, this.priv, cfg.scheme), payload: { value: slot, valid } };
   }
 
   private deliver(s: Stored, to: readonly number[]): void {
+    this.env.world.register(s.header, s.payload.value);
+    this.produced++;
     for (const t of to) this.env.send(this.index, t, { kind: 'block', header: s.header, payload: s.payload });
   }
 
@@ -469,33 +628,40 @@ export class SimNode {
   }
 
   /**
-   * Restarts the node as §5.10 describes: fork database rebuilt from the persisted blocks (root plus
-   * reversible blocks, re-validated), certificates known only from votes forgotten, FSI kept or lost
-   * (amnesia rule), watermark kept or lost, startup slot now + 2.
+   * Restarts the node from its disk alone, as §5.10 describes (`SimDisk.recover`): block log, fork
+   * file, store tip, FSI (or the amnesia rule), watermark (or nothing before startup); certificates
+   * known only from votes are forgotten; the startup slot is now + 2. The files named in `lost` are
+   * lost first. If the node comes back within the production budget of its own slot, it produces.
    */
-  restart(keepFsi: boolean, keepWatermark = true): void {
-    const startupSlot = startupSlotFor(this.env.nowSlot());
-    const root = this.db.root;
-    const blocks = [...this.db.blocks()].filter((b) => b !== root).sort((a, b) => a.ref.num - b.ref.num);
-    this.db = new ForkDb(root.header, root.state, root.payload);
-    this.appliedSum = this.rootSum;
-    for (const b of blocks) {
-      const p = this.db.get(b.header.parent);
-      if (p === undefined) continue;
-      const st = nextHeaderState(this.env.config, p.state, b.header, this.db.ancestorStateFor(b.header.parent));
-      if (st.ok) this.db.add(b.header, st.value, b.payload);
+  restart(lost: SurvivingFiles = {}): void {
+    const nowSlot = this.env.nowSlot();
+    const startupSlot = startupSlotFor(nowSlot);
+    this.disk.lose(lost);
+    const libBefore = this.db.lib;
+    const rec = this.disk.recover(this.env.config, startupSlot);
+    if (typeof rec === 'string') {
+      this.env.world.flag('recovery-failed', `${this.name}: ${rec}`);
+      return;
     }
+    this.db = rec.db;
+    this.appliedSum = rec.appliedSum;
+    this.rootSum = rec.rootSum;
+    this.store = rec.blocks;
+    this.fin = new Finalizer(rec.fsi, startupSlot, this.mutations);
+    this.watermark = rec.watermark;
     this.agg = this.newAggregator();
-    this.fin = new Finalizer(keepFsi ? this.fin.fsi : amnesiaFsi(startupSlot), startupSlot, this.mutations);
-    if (!keepWatermark) this.watermark = watermarkAfterAmnesia(startupSlot);
     this.orphans = new Map();
     this.pendingQcs = new Map();
     this.requested = new Map();
     this.watch = new EquivocationWatch();
     this.byzPrepared = new Set();
     this.byzCommitted = new Set();
+    this.longRangeTip = undefined;
+    this.incarnation++;
     this.down = false;
     this.dirty = true;
-    this.afterChange();
+    if (this.honest) this.env.world.recordRestart(this.name, libBefore, this.db.lib);
+    this.guarded(() => this.afterChange());
+    if (!this.down && this.env.now() - nowSlot * this.env.slotMs < PRODUCE_BUDGET_MS) this.onSlot(nowSlot);
   }
 }

@@ -5,7 +5,7 @@
  * partitions with healing, crashes with restart (with or without the FSI), and rule mutations on the
  * honest nodes (to prove the checks bite).
  */
-import type { BlockHeader, BlockRef, Schedule } from '../../chain/block/types.ts';
+import type { BlockHeader, BlockRef, Phase, Schedule } from '../../chain/block/types.ts';
 import { sha256 } from '../../crypto/hash.ts';
 import { utf8 } from '../../util/bytes.ts';
 import type { ConsensusConfig } from '../config.ts';
@@ -15,10 +15,11 @@ import type { RuleMutations } from '../finalizer.ts';
 import { headerRef } from '../header.ts';
 import { genesisHeaderState } from '../headerState.ts';
 import { DEMOTE_AFTER_MISSED_SLOTS, MIN_PROPOSED_PRODUCERS } from '../params.ts';
-import { NULL_REF } from '../refs.ts';
+import { NULL_REF, idKey } from '../refs.ts';
 import type { HeaderState } from '../types.ts';
 import { Network, SYNCHRONOUS } from './network.ts';
 import type { NetProfile } from './network.ts';
+import type { PersistPoint, SurvivingFiles } from './disk.ts';
 import { SimNode } from './node.ts';
 import type { Behaviour, Msg, NodeEnv } from './node.ts';
 import { Prng } from './prng.ts';
@@ -43,14 +44,23 @@ export interface SimOptions {
   readonly mutations?: RuleMutations;
   /** Partition changes: at `atMs`, split into `groups` (node indices), or heal when `groups` is undefined. */
   readonly partitions?: readonly { readonly atMs: number; readonly groups: readonly (readonly number[])[] | undefined }[];
-  /** Crashes: node down at `atMs` for `downMs`, restarted with or without its FSI (and watermark, default kept). */
-  readonly crashes?: readonly {
+  /** Crashes between events: node down at `atMs` for `downMs`, then restarted from its disk minus the files it lost. */
+  readonly crashes?: readonly ({
     readonly node: number;
     readonly atMs: number;
     readonly downMs: number;
     readonly keepFsi: boolean;
-    readonly keepWatermark?: boolean;
-  }[];
+  } & SurvivingFiles)[];
+  /**
+   * Crashes at persistence points (§5.10): the `nth` (default 1st) time node `node` completes step
+   * `point` (of a vote of `phase`, when given) at or after `afterMs`, it stops right there — the rest
+   * of that handler never runs — and restarts `downMs` later from its disk minus the files it lost.
+   */
+  readonly crashPoints?: readonly CrashPoint[];
+  /** Teeth only: honest nodes send votes and blocks before persisting their FSI / watermark. */
+  readonly sendBeforePersist?: boolean;
+  /** At `atMs`, the given nodes switch to `behaviour` (e.g. members that turn byzantine after leaving). */
+  readonly behaviourChanges?: readonly { readonly atMs: number; readonly nodes: readonly number[]; readonly behaviour: Behaviour }[];
   /** Nodes in the genesis schedule (default all); the others wait for a schedule change. */
   readonly genesisMembers?: readonly number[];
   /**
@@ -67,6 +77,11 @@ export interface SimOptions {
   readonly warmupSlots?: number;
   /** Check every honest node's fork-database invariants after every delivered message (slow; default false). */
   readonly checkInvariantsEveryEvent?: boolean;
+  /**
+   * After every event, check that each honest up node's UTXO value equals the sum along its head's
+   * chain, and that all honest nodes compute identical header states for a block (default false).
+   */
+  readonly checkStateEveryEvent?: boolean;
   /** Stop at the first safety violation (default true). */
   readonly stopOnViolation?: boolean;
 }
@@ -91,6 +106,8 @@ export interface SimReport {
   readonly byzantine: readonly number[];
   /** LIB number of every node at the start of every slot: `libTrace[node][slot]` (slot 0 = genesis). */
   readonly libTrace: readonly (readonly number[])[];
+  /** Scripted crashes that fired: node, point and virtual time. */
+  readonly crashLog: readonly { readonly node: number; readonly point: PersistPoint; readonly atMs: number; readonly phase: Phase | undefined }[];
   /** The nodes, for tests that inspect them further. */
   readonly nodes: readonly SimNode[];
   readonly world: World;
@@ -101,7 +118,18 @@ type Event =
   | { readonly kind: 'deliver'; readonly from: number; readonly to: number; readonly msg: Msg }
   | { readonly kind: 'partition'; readonly groups: readonly (readonly number[])[] | undefined }
   | { readonly kind: 'crash'; readonly node: number }
-  | { readonly kind: 'restart'; readonly node: number; readonly keepFsi: boolean; readonly keepWatermark: boolean };
+  | { readonly kind: 'restart'; readonly node: number; readonly lost: SurvivingFiles }
+  | { readonly kind: 'behaviour'; readonly nodes: readonly number[]; readonly behaviour: Behaviour };
+
+/** A crash at a persistence point (see `SimOptions.crashPoints`). */
+export interface CrashPoint extends SurvivingFiles {
+  readonly node: number;
+  readonly point: PersistPoint;
+  readonly phase?: Phase;
+  readonly afterMs?: number;
+  readonly nth?: number;
+  readonly downMs: number;
+}
 
 /** Producer names p00, p01, … (sorted order = index order). */
 export function simName(i: number): string {
@@ -169,7 +197,8 @@ export function runSimulation(opts: SimOptions): SimReport {
   };
   const world = new World();
   const gHeader = simGenesis(config.chainId);
-  world.register(gHeader);
+  world.register(gHeader, 0);
+  world.compareStates = opts.checkStateEveryEvent === true;
   const gState = genesisHeaderState(headerRef(gHeader), schedule);
   const world0 = world;
   const byz = opts.byzantine?.indices ?? rng.shuffle([...Array(opts.n).keys()]).slice(0, opts.byzantine?.count ?? 0);
@@ -180,6 +209,9 @@ export function runSimulation(opts: SimOptions): SimReport {
   const queue = new EventQueue<Event>();
   let now = 0;
   let messages = 0;
+  const armed = (opts.crashPoints ?? []).map((spec) => ({ spec, seen: 0, fired: false }));
+  const crashLog: { node: number; point: PersistPoint; atMs: number; phase: Phase | undefined }[] = [];
+  const pendingRestart = new Map<number, CrashPoint>();
   const env: NodeEnv = {
     config,
     keys,
@@ -196,7 +228,27 @@ export function runSimulation(opts: SimOptions): SimReport {
       const d = net.delay(from, to);
       if (d !== undefined) queue.push(now + d, { kind: 'deliver', from, to, msg });
     },
+    slotMs,
+    ...(opts.sendBeforePersist === true ? { sendBeforePersist: true } : {}),
     ...(plan.length > 0 || opts.elections !== undefined ? { proposeSchedule } : {}),
+    persisted: (node, point, phase) => {
+      for (const c of armed) {
+        if (c.fired || c.spec.node !== node || c.spec.point !== point || now < (c.spec.afterMs ?? 0)) continue;
+        if (c.spec.phase !== undefined && c.spec.phase !== phase) continue;
+        if (++c.seen < (c.spec.nth ?? 1)) continue;
+        c.fired = true;
+        crashLog.push({ node, point, atMs: now, phase });
+        pendingRestart.set(node, c.spec);
+        return true;
+      }
+      return false;
+    },
+    crashed: (node) => {
+      const c = pendingRestart.get(node);
+      if (c === undefined) return;
+      pendingRestart.delete(node);
+      queue.push(now + c.downMs, { kind: 'restart', node, lost: c });
+    },
   };
   const nodes = names.map(
     (nm, i) =>
@@ -207,8 +259,15 @@ export function runSimulation(opts: SimOptions): SimReport {
   for (const p of opts.partitions ?? []) queue.push(p.atMs, { kind: 'partition', groups: p.groups });
   for (const c of opts.crashes ?? []) {
     queue.push(c.atMs, { kind: 'crash', node: c.node });
-    queue.push(c.atMs + c.downMs, { kind: 'restart', node: c.node, keepFsi: c.keepFsi, keepWatermark: c.keepWatermark ?? true });
+    queue.push(c.atMs + c.downMs, { kind: 'restart', node: c.node, lost: c });
   }
+  for (const b of opts.behaviourChanges ?? []) queue.push(b.atMs, { kind: 'behaviour', nodes: b.nodes, behaviour: b.behaviour });
+  const checkState = (i: number): void => {
+    const nd = nodes[i]!;
+    if (nd.down || !nd.honest) return;
+    const want = world.chainSum(idKey(nd.db.head.ref.id));
+    if (want !== nd.appliedSum) world.flag('state-mismatch', `${nd.name}: UTXO value ${nd.appliedSum} at head ${nd.db.head.ref.num}, its chain sums to ${want}`);
+  };
   const warmup = opts.warmupSlots ?? 2 * config.turnLength;
   const stop = opts.stopOnViolation ?? true;
   let maxHeadMinusLib = 0;
@@ -222,9 +281,8 @@ export function runSimulation(opts: SimOptions): SimReport {
     switch (ev.kind) {
       case 'slot':
         if (ev.slot > warmup) {
-          for (const i of honest) {
-            const nd = nodes[i]!;
-            if (!nd.down) maxHeadMinusLib = Math.max(maxHeadMinusLib, nd.db.head.ref.num - nd.db.lib.num);
+          for (const nd of nodes) {
+            if (nd.honest && !nd.down) maxHeadMinusLib = Math.max(maxHeadMinusLib, nd.db.head.ref.num - nd.db.lib.num);
           }
         }
         nodes.forEach((nd, i) => libTrace[i]!.push(nd.db.lib.num));
@@ -233,10 +291,11 @@ export function runSimulation(opts: SimOptions): SimReport {
       case 'deliver': {
         const nd = nodes[ev.to]!;
         nd.receive(ev.from, ev.msg);
-        if (opts.checkInvariantsEveryEvent === true && nd.honest) {
+        if (opts.checkInvariantsEveryEvent === true && nd.honest && !nd.down) {
           const bad = nd.db.checkInvariants();
           if (bad !== undefined) world.flag('forkdb-invariant', `${nd.name}: ${bad}`);
         }
+        if (opts.checkStateEveryEvent === true) checkState(ev.to);
         break;
       }
       case 'partition':
@@ -246,13 +305,17 @@ export function runSimulation(opts: SimOptions): SimReport {
         nodes[ev.node]!.crash();
         break;
       case 'restart':
-        nodes[ev.node]!.restart(ev.keepFsi, ev.keepWatermark);
+        nodes[ev.node]!.restart(ev.lost);
+        if (opts.checkStateEveryEvent === true) checkState(ev.node);
+        break;
+      case 'behaviour':
+        for (const i of ev.nodes) nodes[i]!.setBehaviour(ev.behaviour);
         break;
     }
     if (stop && world.violations.length > 0) break;
   }
   world.audit();
-  const libs = honest.map((i) => nodes[i]!.db.lib);
+  const libs = nodes.filter((nd) => nd.honest).map((nd) => nd.db.lib);
   const lat: number[] = [];
   for (const [k, t] of world.finalAt) {
     const b = world.blocks.get(k);
@@ -279,6 +342,7 @@ export function runSimulation(opts: SimOptions): SimReport {
     demotedOnFinalChain: [...demoted].sort(),
     byzantine: byz,
     libTrace,
+    crashLog,
     nodes,
     world,
   };

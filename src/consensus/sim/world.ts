@@ -5,6 +5,8 @@
  * - every block any honest node holds a COMMIT certificate for, and every honest LIB, lies on one chain;
  * - each honest node's LIB only moves forward along its chain and is backed by a valid certificate;
  * - no honest producer signs two blocks for one slot (the watermark);
+ * - every honest node computes the same header state for the same block (so a node rebuilt from its
+ *   disk after a crash agrees with the nodes that never crashed), and a restart never rewinds a LIB;
  * - an auditor replays each honest node's signed votes against the voting rules using the true block
  *   tree: P2 (one PREPARE per slot, increasing), C3 (COMMIT slots increasing), C2 (every PREPARE signed
  *   before a COMMIT(B) with a slot above B's descends from B) and P3 (after committing B, every PREPARE
@@ -13,6 +15,7 @@
 import type { BlockHeader, BlockRef, Phase } from '../../chain/block/types.ts';
 import { headerId } from '../header.ts';
 import { idKey, showRef } from '../refs.ts';
+import type { HeaderState } from '../types.ts';
 
 /** A registered block. */
 export interface BlockInfo {
@@ -22,6 +25,8 @@ export interface BlockInfo {
   readonly ancestry: readonly string[];
   /** Virtual time the block was created. */
   readonly createdAt: number;
+  /** The block's payload value (its contribution to the simulated UTXO state). */
+  readonly value: number;
 }
 
 /** A broken invariant. */
@@ -32,6 +37,8 @@ export interface Violation {
     | 'uncertified-final'
     | 'double-production'
     | 'forkdb-invariant'
+    | 'state-mismatch'
+    | 'recovery-failed'
     | 'audit-P2'
     | 'audit-C3'
     | 'audit-C2'
@@ -58,18 +65,21 @@ export class World {
   readonly finalAt = new Map<string, number>();
   private readonly votes = new Map<string, AuditedVote[]>();
   private readonly producedAt = new Map<string, string>();
+  private readonly states = new Map<string, { readonly who: string; readonly json: string }>();
+  /** When true, `recordState` compares header states across nodes (costs a JSON encoding per block and node). */
+  compareStates = false;
   /** Names of honest producers (double production by them is a violation). */
   readonly honestNames = new Set<string>();
   now = 0;
 
-  /** Registers a newly created block (its parent must be registered, or it is genesis). */
-  register(h: BlockHeader): BlockInfo {
+  /** Registers a newly sent block with its payload value (its parent must be registered, or it is genesis). */
+  register(h: BlockHeader, value: number): BlockInfo {
     const key = idKey(headerId(h));
     const known = this.blocks.get(key);
     if (known !== undefined) return known;
     const parent = this.blocks.get(idKey(h.parent));
     const ancestry = parent === undefined ? [key] : [...parent.ancestry, key];
-    const info = { header: h, key, ancestry, createdAt: this.now };
+    const info = { header: h, key, ancestry, createdAt: this.now, value };
     this.blocks.set(key, info);
     if (this.honestNames.has(h.producer)) {
       const k = `${h.producer}:${h.slot}`;
@@ -86,6 +96,31 @@ export class World {
     const y = this.blocks.get(b);
     if (x === undefined || y === undefined) return false;
     return x.ancestry[y.header.num] === b;
+  }
+
+  /** The UTXO value a node must hold with `key` as its head: the sum of payload values on its chain. */
+  chainSum(key: string): number | undefined {
+    const b = this.blocks.get(key);
+    if (b === undefined) return undefined;
+    let sum = 0;
+    for (const k of b.ancestry) sum += this.blocks.get(k)!.value;
+    return sum;
+  }
+
+  /** Checks that an honest node computed the same header state for a block as the first one that did (when `compareStates`). */
+  recordState(who: string, state: HeaderState): void {
+    if (!this.compareStates) return;
+    const key = idKey(state.ref.id);
+    const json = JSON.stringify(state, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+    const first = this.states.get(key);
+    if (first === undefined) this.states.set(key, { who, json });
+    else if (first.json !== json) this.flag('state-mismatch', `${who} computed another header state for ${showRef(state.ref)} than ${first.who}`);
+  }
+
+  /** A restarted honest node's LIB (from its block log) must not be behind or off the one it had. */
+  recordRestart(who: string, before: BlockRef, after: BlockRef): void {
+    if (after.num < before.num || !this.extendsKey(idKey(after.id), idKey(before.id))) this.flag('lib-rewind', `${who}: restarted at LIB ${showRef(after)}, had ${showRef(before)}`);
+    this.recordFinal(who, after);
   }
 
   /** Records a broken invariant found outside the world's own checks. */
