@@ -22,6 +22,9 @@
  * B.slot || extends(lastPrepare, B))`. The first conjunct is implied whenever lastPrepare exists
  * (otherBranchLatestSlot < lastPrepare.slot) and makes the amnesia FSI refuse commits on blocks older
  * than the restart (§5.10 step 3).
+ *
+ * §5.10 step 5 ("vote only on blocks at slots ≥ startupSlot") applies to both phases: P2 refuses a
+ * PREPARE below the startup slot and C3 a COMMIT below it, whether or not the FSI survived.
  */
 import type { BlockRef } from '../chain/block/types.ts';
 import { CLOCK_TOLERANCE_SLOTS } from './params.ts';
@@ -119,7 +122,7 @@ export function decidePrepare(fsi: FinalizerSafety, x: CandidateBlock, env: Vote
 }
 
 /**
- * COMMIT(B) rules C1–C3 (see the file comment) and the FSI update: lastCommitSlot := B.slot;
+ * COMMIT(B) rules C1–C3 (see the file comment; C3 also refuses slots below the startup slot) and the FSI update: lastCommitSlot := B.slot;
  * lock := B when B.slot > lock.slot. `hasPrepareQc` is whether this node holds a valid PREPARE
  * certificate on B.
  */
@@ -142,6 +145,7 @@ export function decideCommit(
     }
   }
   if (!(b.ref.slot > fsi.lastCommitSlot)) return { vote: false, rule: 'C3', reason: `already committed slot ${fsi.lastCommitSlot}` };
+  if (b.ref.slot < env.startupSlot) return { vote: false, rule: 'C3', reason: `slot ${b.ref.slot} is before startup slot ${env.startupSlot}` };
   const lock = fsi.lock === null || b.ref.slot > fsi.lock.slot ? b.ref : fsi.lock;
   return { vote: true, fsi: { ...fsi, lastCommitSlot: b.ref.slot, lock } };
 }

@@ -92,6 +92,13 @@ export interface ForkDbOptions {
   readonly retainFinal?: number;
   /** Ids of removed invalid blocks remembered (default 10000). */
   readonly rememberInvalid?: number;
+  /**
+   * Header states of final blocks below the root, oldest first (after a restart: the tail of the block
+   * log). They answer `extends` and the claim checks of new headers whose justify/finalRef names a
+   * block below the root, as for blocks finalized while running; without them such headers are
+   * refused as claiming an unknown ancestor.
+   */
+  readonly history?: readonly HeaderState[];
 }
 
 /** Best-key comparison: negative when `a` is the better head. */
@@ -133,6 +140,8 @@ export class ForkDb<T> {
     };
     this.entries.set(key, this.rootEntry);
     this.headEntry = this.rootEntry;
+    for (const h of opts.history ?? []) if (h.ref.num < rootState.ref.num) this.finalStates.set(idKey(h.ref.id), h);
+    while (this.finalStates.size > this.retainFinal) this.finalStates.delete(this.finalStates.keys().next().value!);
   }
 
   /** The root: the node's LIB. */

@@ -111,6 +111,12 @@ test('C1 needs a PREPARE certificate and a validated block; C3 one COMMIT per sl
   assert.equal(rule(decideCommit(c, blk('a2'), true, env())), 'C3');
 });
 
+test('after a restart with the FSI intact, no COMMIT on a block before the startup slot (§5.10 step 5)', () => {
+  const f = fsiOf(decidePrepare(INITIAL_FSI, blk('a3'), env()));
+  assert.equal(rule(decideCommit(f, blk('a3'), true, env({ startupSlot: 4 }))), 'C3', 'prepared before the restart, not committed after it');
+  assert.equal(rule(decideCommit(f, blk('a3'), true, env({ startupSlot: 3 }))), 'vote');
+});
+
 test('COMMIT moves the lock only forward', () => {
   const f: FinalizerSafety = { lastPrepare: R('a8'), lastCommitSlot: 2, lock: R('a5'), otherBranchLatestSlot: 0 };
   const c = fsiOf(decideCommit(f, blk('a3'), true, env()));

@@ -10,7 +10,7 @@
  * final blocks appended to the log one by one → log synced → fork-database root advanced and the fork
  * file pruned.
  */
-import type { BlockHeader } from '../../chain/block/types.ts';
+import type { BlockHeader, BlockRef } from '../../chain/block/types.ts';
 import { amnesiaFsi } from '../finalizer.ts';
 import { ForkDb } from '../forkDb.ts';
 import { headerId } from '../header.ts';
@@ -19,6 +19,9 @@ import { nextHeaderState } from '../headerState.ts';
 import { decodeFsi, decodeWatermark, watermarkAfterAmnesia } from '../persist.ts';
 import { idKey } from '../refs.ts';
 import type { FinalizerSafety, HeaderState, ProducerWatermark } from '../types.ts';
+
+/** Final header states handed to a rebuilt fork database (claims in new headers may name them). */
+const RETAINED_FINAL = 4096;
 
 /** A simulated block's body: a number, and whether "full validation" accepts it. */
 export interface Payload {
@@ -41,10 +44,12 @@ export interface LogEntry extends Stored {
 export type PersistPoint =
   /** A received block was written to the fork-database file. */
   | 'block-stored'
-  /** The UTXO store applied one block (one atomic batch). */
+  /** The UTXO store applied one block on its tip (one atomic batch). */
   | 'store-apply'
-  /** The UTXO store undid one block. */
+  /** The UTXO store undid one block (a branch switch, or a roll-back after a failed block). */
   | 'store-undo'
+  /** The UTXO store applied one block after undoing others in the same head change (a switch half done). */
+  | 'store-redo'
   /** A block failed full validation during a head change (nothing written; a switch may be half done). */
   | 'apply-failed'
   /** Invalid blocks were removed from the fork-database file. */
@@ -87,6 +92,12 @@ export interface Recovered {
   readonly watermark: ProducerWatermark;
   /** Every block the node can serve to peers (log and fork file), by id key. */
   readonly blocks: Map<string, Stored>;
+  /** Fork-file blocks at or below the root (left by a crash during a root advance), ignored. */
+  readonly stale: number;
+  /** Blocks the store was rolled back through its undo records (its tip was unknown after the crash). */
+  readonly rolledBack: number;
+  /** The block the head resumed at (the store tip after any roll-back). */
+  readonly resumedAt: BlockRef;
 }
 
 /** The simulated disk of one node (see the file comment). */
@@ -135,8 +146,9 @@ export class SimDisk {
   }
 
   /**
-   * Rebuilds a node from the files (§5.10 restart steps 1–3): root = the last block of the log; the
-   * fork file's blocks that descend from it are re-added (stale ones from a crash during a root
+   * Rebuilds a node from the files (§5.10 restart steps 1–3): root = the last block of the log, with
+   * the log's recent header states as the fork database's history (new headers' claims may name
+   * them); the fork file's blocks that descend from it are re-added (stale ones from a crash during a root
    * advance are ignored); the store is rolled back through its undo records until its tip is a block
    * the fork database holds, and the head resumes there; FSI and watermark are decoded, and a missing
    * or corrupt file means the amnesia rule. Returns an error message when the store cannot be
@@ -144,14 +156,16 @@ export class SimDisk {
    */
   recover(config: ConsensusConfig, startupSlot: number): Recovered | string {
     const root = this.log[this.log.length - 1]!;
-    const db = new ForkDb<Payload>(root.header, root.state, root.payload);
+    const history = this.log.slice(Math.max(0, this.log.length - 1 - RETAINED_FINAL), -1).map((e) => e.state);
+    const db = new ForkDb<Payload>(root.header, root.state, root.payload, { history });
     const blocks = new Map<string, Stored>();
     let rootSum = 0;
     for (const e of this.log) {
       rootSum += e.payload.value;
       blocks.set(idKey(e.state.ref.id), e);
     }
-    const rev = [...this.forkFile.values()].filter((s) => s.header.slot > root.header.slot).sort((a, b) => a.header.num - b.header.num);
+    const files = [...this.forkFile.values()];
+    const rev = files.filter((s) => s.header.slot > root.header.slot).sort((a, b) => a.header.num - b.header.num);
     for (const s of rev) {
       const p = db.get(s.header.parent);
       if (p === undefined) continue;
@@ -161,12 +175,15 @@ export class SimDisk {
     const rootKey = idKey(root.state.ref.id);
     // final blocks' undo records are gone: the store tip is the root, a reversible block, or one the
     // fork file lost (then roll back through the undo records)
+    let rolledBack = 0;
     while (this.storeTip !== rootKey && !blocks.has(this.storeTip)) {
       if (!this.undo.has(this.storeTip)) return `store tip ${this.storeTip.slice(0, 8)} is neither known nor undoable`;
       this.storeUndo(this.storeTip);
+      rolledBack++;
     }
     const tipId = Uint8Array.from(Buffer.from(this.storeTip, 'hex'));
-    if (!db.resumeAt(tipId).ok) return `store tip ${this.storeTip.slice(0, 8)} is not in the rebuilt fork database`;
+    const resumed = db.resumeAt(tipId);
+    if (!resumed.ok) return `store tip ${this.storeTip.slice(0, 8)} is not in the rebuilt fork database`;
     for (const k of [...this.undo.keys()]) if (!blocks.has(k)) this.undo.delete(k);
     const f = this.fsi === undefined ? undefined : decodeFsi(this.fsi);
     const w = this.watermark === undefined ? undefined : decodeWatermark(this.watermark);
@@ -178,6 +195,9 @@ export class SimDisk {
       amnesia: !(f !== undefined && f.ok),
       watermark: w !== undefined && w.ok ? w.value : watermarkAfterAmnesia(startupSlot),
       blocks,
+      stale: files.length - rev.length,
+      rolledBack,
+      resumedAt: resumed.value.ref,
     };
   }
 }

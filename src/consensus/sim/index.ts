@@ -6,7 +6,7 @@ export type { LogEntry, PersistPoint, Recovered, Stored, SurvivingFiles } from '
 export { ADVERSARIAL, Network, SYNCHRONOUS } from './network.ts';
 export type { NetProfile } from './network.ts';
 export { SimNode, isHonest } from './node.ts';
-export type { Behaviour, Msg, NodeEnv, Payload, ProducerStrategy } from './node.ts';
+export type { Behaviour, Msg, NodeEnv, Payload, ProducerStrategy, RecoveryRecord } from './node.ts';
 export { Prng } from './prng.ts';
 export { EventQueue } from './queue.ts';
 export { SimKeys } from './simScheme.ts';

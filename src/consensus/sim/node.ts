@@ -11,7 +11,7 @@
  * each step the simulation may crash the node right there. A restart rebuilds the node from the disk
  * alone. I/O happens through `NodeEnv`: messages go to the simulation's queue, so handlers never re-enter.
  */
-import type { BlockHeader, Evidence, Phase, QC, Schedule } from '../../chain/block/types.ts';
+import type { BlockHeader, BlockRef, Evidence, Phase, QC, Schedule } from '../../chain/block/types.ts';
 import { sha256 } from '../../crypto/hash.ts';
 import { toHex, utf8 } from '../../util/bytes.ts';
 import { err, ok } from '../../util/errors.ts';
@@ -37,7 +37,7 @@ import type { HeaderState, ProducerWatermark, Vote } from '../types.ts';
 import { EquivocationWatch } from '../watch.ts';
 import { makeVote, votingSets } from '../votes.ts';
 import { SimDisk } from './disk.ts';
-import type { LogEntry, Payload, PersistPoint, Stored, SurvivingFiles } from './disk.ts';
+import type { LogEntry, Payload, PersistPoint, Recovered, Stored, SurvivingFiles } from './disk.ts';
 import type { Prng } from './prng.ts';
 import type { SimKeys } from './simScheme.ts';
 import type { World } from './world.ts';
@@ -90,6 +90,8 @@ export interface NodeEnv {
   readonly coalition: Map<string, readonly number[]>;
   /** Teeth only: honest nodes send votes and blocks before persisting the FSI / watermark. */
   readonly sendBeforePersist?: boolean;
+  /** Teeth only: a lost or corrupt FSI file restarts the finalizer as one that never voted (no amnesia rule). */
+  readonly ignoreAmnesiaRule?: boolean;
   now(): number;
   nowSlot(): number;
   send(from: number, to: number, msg: Msg): void;
@@ -97,8 +99,19 @@ export interface NodeEnv {
   proposeSchedule?(parent: HeaderState, slot: number): Schedule | undefined;
   /** A persistence step completed; true = the node crashes right here. */
   persisted?(node: number, point: PersistPoint, phase: Phase | undefined): boolean;
-  /** The node crashed at a scripted point (the simulation schedules its restart). */
-  crashed?(node: number): void;
+  /** The node crashed at a scripted point with this head in memory (the simulation schedules its restart). */
+  crashed?(node: number, head: BlockRef): void;
+}
+
+/** What one restart found on disk, and where the node stood once it had caught up with what it held. */
+export interface RecoveryRecord extends Omit<Recovered, 'db' | 'blocks'> {
+  readonly atMs: number;
+  readonly startupSlot: number;
+  /** The root the block log gave (before anything newer became final). */
+  readonly logLib: BlockRef;
+  /** LIB and head right after the restart's first head update. */
+  readonly lib: BlockRef;
+  readonly head: BlockRef;
 }
 
 /** Thrown from inside a handler to stop it at a scripted crash point. */
@@ -139,6 +152,8 @@ export class SimNode {
   produced = 0;
   /** Blocks that failed to apply here (remove-on-failure). */
   failedBlocks = 0;
+  /** One record per restart: when, what the disk gave back, and where the LIB and head were right after. */
+  readonly recoveries: RecoveryRecord[] = [];
 
   constructor(
     readonly index: number,
@@ -182,7 +197,7 @@ export class SimNode {
     } catch (e) {
       if (!(e instanceof SimCrash)) throw e;
       this.down = true;
-      this.env.crashed?.(this.index);
+      this.env.crashed?.(this.index, this.db.head.ref);
     }
   }
 
@@ -195,7 +210,7 @@ export class SimNode {
       }
       this.disk.storeApply(idKey(b.ref.id), idKey(b.header.parent), b.payload.value);
       this.appliedSum += b.payload.value;
-      this.step('store-apply');
+      this.step(this.undosThisUpdate > 0 ? 'store-redo' : 'store-apply');
       return ok(undefined);
     },
     undo: (b: ForkBlock<Payload>): void => {
@@ -615,7 +630,7 @@ export class SimNode {
   }
 
   private deliver(s: Stored, to: readonly number[]): void {
-    this.env.world.register(s.header, s.payload.value);
+    this.env.world.register(s.header, s.payload.value, s.payload.valid);
     this.produced++;
     for (const t of to) this.env.send(this.index, t, { kind: 'block', header: s.header, payload: s.payload });
   }
@@ -647,7 +662,7 @@ export class SimNode {
     this.appliedSum = rec.appliedSum;
     this.rootSum = rec.rootSum;
     this.store = rec.blocks;
-    this.fin = new Finalizer(rec.fsi, startupSlot, this.mutations);
+    this.fin = new Finalizer(rec.amnesia && this.env.ignoreAmnesiaRule === true ? INITIAL_FSI : rec.fsi, startupSlot, this.mutations);
     this.watermark = rec.watermark;
     this.agg = this.newAggregator();
     this.orphans = new Map();
@@ -661,7 +676,10 @@ export class SimNode {
     this.down = false;
     this.dirty = true;
     if (this.honest) this.env.world.recordRestart(this.name, libBefore, this.db.lib);
+    const logLib = this.db.lib;
     this.guarded(() => this.afterChange());
+    const { db: _db, blocks: _blocks, ...found } = rec;
+    this.recoveries.push({ ...found, atMs: this.env.now(), startupSlot, logLib, lib: this.db.lib, head: this.db.head.ref });
     if (!this.down && this.env.now() - nowSlot * this.env.slotMs < PRODUCE_BUDGET_MS) this.onSlot(nowSlot);
   }
 }

@@ -59,6 +59,8 @@ export interface SimOptions {
   readonly crashPoints?: readonly CrashPoint[];
   /** Teeth only: honest nodes send votes and blocks before persisting their FSI / watermark. */
   readonly sendBeforePersist?: boolean;
+  /** Teeth only: a lost or corrupt FSI file restarts the finalizer as one that never voted (no amnesia rule). */
+  readonly ignoreAmnesiaRule?: boolean;
   /** At `atMs`, the given nodes switch to `behaviour` (e.g. members that turn byzantine after leaving). */
   readonly behaviourChanges?: readonly { readonly atMs: number; readonly nodes: readonly number[]; readonly behaviour: Behaviour }[];
   /** Nodes in the genesis schedule (default all); the others wait for a schedule change. */
@@ -107,7 +109,14 @@ export interface SimReport {
   /** LIB number of every node at the start of every slot: `libTrace[node][slot]` (slot 0 = genesis). */
   readonly libTrace: readonly (readonly number[])[];
   /** Scripted crashes that fired: node, point and virtual time. */
-  readonly crashLog: readonly { readonly node: number; readonly point: PersistPoint; readonly atMs: number; readonly phase: Phase | undefined }[];
+  readonly crashLog: readonly {
+    readonly node: number;
+    readonly point: PersistPoint;
+    readonly atMs: number;
+    readonly phase: Phase | undefined;
+    /** The head the node had in memory when it stopped (during a switch: the old head). */
+    readonly head: BlockRef | undefined;
+  }[];
   /** The nodes, for tests that inspect them further. */
   readonly nodes: readonly SimNode[];
   readonly world: World;
@@ -210,7 +219,7 @@ export function runSimulation(opts: SimOptions): SimReport {
   let now = 0;
   let messages = 0;
   const armed = (opts.crashPoints ?? []).map((spec) => ({ spec, seen: 0, fired: false }));
-  const crashLog: { node: number; point: PersistPoint; atMs: number; phase: Phase | undefined }[] = [];
+  const crashLog: { node: number; point: PersistPoint; atMs: number; phase: Phase | undefined; head: BlockRef | undefined }[] = [];
   const pendingRestart = new Map<number, CrashPoint>();
   const env: NodeEnv = {
     config,
@@ -230,6 +239,7 @@ export function runSimulation(opts: SimOptions): SimReport {
     },
     slotMs,
     ...(opts.sendBeforePersist === true ? { sendBeforePersist: true } : {}),
+    ...(opts.ignoreAmnesiaRule === true ? { ignoreAmnesiaRule: true } : {}),
     ...(plan.length > 0 || opts.elections !== undefined ? { proposeSchedule } : {}),
     persisted: (node, point, phase) => {
       for (const c of armed) {
@@ -237,15 +247,17 @@ export function runSimulation(opts: SimOptions): SimReport {
         if (c.spec.phase !== undefined && c.spec.phase !== phase) continue;
         if (++c.seen < (c.spec.nth ?? 1)) continue;
         c.fired = true;
-        crashLog.push({ node, point, atMs: now, phase });
+        crashLog.push({ node, point, atMs: now, phase, head: undefined });
         pendingRestart.set(node, c.spec);
         return true;
       }
       return false;
     },
-    crashed: (node) => {
+    crashed: (node, head) => {
       const c = pendingRestart.get(node);
       if (c === undefined) return;
+      const entry = [...crashLog].reverse().find((x) => x.node === node);
+      if (entry !== undefined) entry.head = head;
       pendingRestart.delete(node);
       queue.push(now + c.downMs, { kind: 'restart', node, lost: c });
     },
@@ -265,7 +277,9 @@ export function runSimulation(opts: SimOptions): SimReport {
   const checkState = (i: number): void => {
     const nd = nodes[i]!;
     if (nd.down || !nd.honest) return;
-    const want = world.chainSum(idKey(nd.db.head.ref.id));
+    const key = idKey(nd.db.head.ref.id);
+    const want = world.chainSum(key);
+    if (!world.chainValid(key)) world.flag('state-mismatch', `${nd.name}: head ${nd.db.head.ref.num} is on a block that fails validation`);
     if (want !== nd.appliedSum) world.flag('state-mismatch', `${nd.name}: UTXO value ${nd.appliedSum} at head ${nd.db.head.ref.num}, its chain sums to ${want}`);
   };
   const warmup = opts.warmupSlots ?? 2 * config.turnLength;

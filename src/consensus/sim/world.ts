@@ -27,6 +27,8 @@ export interface BlockInfo {
   readonly createdAt: number;
   /** The block's payload value (its contribution to the simulated UTXO state). */
   readonly value: number;
+  /** Whether full validation accepts its payload. */
+  readonly valid: boolean;
 }
 
 /** A broken invariant. */
@@ -73,13 +75,13 @@ export class World {
   now = 0;
 
   /** Registers a newly sent block with its payload value (its parent must be registered, or it is genesis). */
-  register(h: BlockHeader, value: number): BlockInfo {
+  register(h: BlockHeader, value: number, valid = true): BlockInfo {
     const key = idKey(headerId(h));
     const known = this.blocks.get(key);
     if (known !== undefined) return known;
     const parent = this.blocks.get(idKey(h.parent));
     const ancestry = parent === undefined ? [key] : [...parent.ancestry, key];
-    const info = { header: h, key, ancestry, createdAt: this.now, value };
+    const info = { header: h, key, ancestry, createdAt: this.now, value, valid };
     this.blocks.set(key, info);
     if (this.honestNames.has(h.producer)) {
       const k = `${h.producer}:${h.slot}`;
@@ -105,6 +107,12 @@ export class World {
     let sum = 0;
     for (const k of b.ancestry) sum += this.blocks.get(k)!.value;
     return sum;
+  }
+
+  /** True when every block on `key`'s chain passes full validation. */
+  chainValid(key: string): boolean {
+    const b = this.blocks.get(key);
+    return b !== undefined && b.ancestry.every((k) => this.blocks.get(k)!.valid);
   }
 
   /** Checks that an honest node computed the same header state for a block as the first one that did (when `compareStates`). */
