@@ -4,7 +4,7 @@
  *
  *   chain spec (datadir's chain.json, written on first start) → store (takes the datadir lock;
  *   genesis connected when empty) → chain index → CC host and module registry → script cache and
- *   mempool → wallet (keystore in the datadir) → producer (slot clock) → RPC server (cookie, /health)
+ *   mempool → transaction submitter and its signature-verification threads → wallet (keystore in the datadir) → producer (slot clock) → RPC server (cookie, /health)
  *
  * Anything that fails to start closes what already started and throws a `CchostError` whose message
  * names the fix (STORE_LOCKED: "datadir /x is in use by process 4121; stop it or pass --datadir").
@@ -26,7 +26,7 @@ import { ScriptCache } from '../chain/validation/scriptCache.ts';
 import { hash160 } from '../crypto/hash.ts';
 import { publicKeyFromPrivate, xOnlyPublicKeyFromPrivate } from '../crypto/secp256k1.ts';
 import type { AnyMethod } from '../rpc/method.ts';
-import type { NodeContext } from '../rpc/methods/context.ts';
+import type { NodeContext, SubmitOptions } from '../rpc/methods/context.ts';
 import { nodeMethodTable } from '../rpc/methods/index.ts';
 import type { MethodTable } from '../rpc/table.ts';
 import { p2pkhScript } from '../script/builder.ts';
@@ -43,9 +43,15 @@ import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { DispatchRecorder, hasIndexHooks, moduleIndexHooks } from './moduleHooks.ts';
 import { Producer } from './producer.ts';
+import { NetworkedNode } from './p2p.ts';
+import type { NetworkNodeConfig } from './p2p.ts';
+import { finalityView } from './consensus/view.ts';
+import type { FinalityNodeContext, FinalityView } from '../rpc/methods/finalityView.ts';
 import { listenRpc } from './rpcListen.ts';
 import type { HealthReport, RpcListener } from './rpcListen.ts';
 import { datadirSpec } from './specFile.ts';
+import { TxSubmitter } from './txSubmitter.ts';
+import { VerifyPool, defaultVerifyWorkers } from './verifyPool.ts';
 import { cchostVersion } from './version.ts';
 
 /** How the node produces blocks. */
@@ -90,6 +96,11 @@ export interface NodeConfig {
   /** The chain to run; optional when the datadir already holds its chain.json (then it must match). */
   readonly spec?: ChainSpec;
   readonly producer?: ProducerConfig;
+  /**
+   * Run on the network (P2P, consensus engine with votes and certificates, fork database): required
+   * for a chain of several producers. Without it a schedule of one finalizes alone (`cchost dev`).
+   */
+  readonly network?: NetworkNodeConfig;
   readonly rpc?: RpcConfig;
   readonly wallet?: WalletConfig;
   /** Modules this node has; the chain's `cc.modules` picks among them (default none). */
@@ -99,6 +110,11 @@ export interface NodeConfig {
   readonly now?: () => number;
   /** Mempool byte limit (default 100 MB). */
   readonly mempoolMaxBytes?: number;
+  /**
+   * Worker threads verifying transaction signatures for the mempool (default `defaultVerifyWorkers()`:
+   * env CCHOST_VERIFY_WORKERS, else one per CPU beyond the first); 0 verifies on the main thread.
+   */
+  readonly verifyWorkers?: number;
   /** Called when the `stop` RPC asks the node to shut down (default: `node.stop()`). */
   readonly onStopRequested?: () => void;
 }
@@ -111,8 +127,16 @@ export interface Node {
   readonly ctx: NodeContext;
   readonly table: MethodTable;
   readonly producer: Producer | undefined;
+  /** The networked part (engine, P2P, slot producer) when `config.network` was given. */
+  readonly network: NetworkedNode | undefined;
   readonly wallet: Wallet | undefined;
   readonly rpc: RpcListener | undefined;
+  /** Scripts verified at mempool entry, shared with block assembly. */
+  readonly scriptCache: ScriptCache;
+  /** The mempool's front door (RPC submissions, in order, signatures verified by `verifyPool`). */
+  readonly submitter: TxSubmitter;
+  /** Signature verification threads (undefined with `verifyWorkers: 0`). */
+  readonly verifyPool: VerifyPool | undefined;
   readonly log: Logger;
   /** Resolves once `stop()` has closed everything. */
   readonly stopped: Promise<void>;
@@ -249,6 +273,18 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       nowMs: now(),
     });
 
+    const workers = config.verifyWorkers ?? defaultVerifyWorkers();
+    const verifyPool = workers > 0 ? new VerifyPool({ spec, workers, log: log.child({ component: 'verify' }) }) : undefined;
+    const submitter = new TxSubmitter({ spec, mempool, scriptCache, context: mempoolContext, pool: verifyPool });
+    closers.push({
+      name: 'transaction submitter',
+      close: async () => {
+        await verifyPool?.close(); // queued submissions finish on the main thread
+        await submitter.drain();
+        log.info('script verification', { ...submitter.stats(), pool: verifyPool?.stats(), scriptCache: scriptCache.stats() });
+      },
+    });
+
     let wallet: Wallet | undefined;
     if (config.wallet?.enabled !== false) {
       const keystore = Keystore.open({ datadir: config.datadir, prefixes: spec.prefixes, ...(config.wallet?.seed !== undefined ? { seed: config.wallet.seed } : {}) });
@@ -260,7 +296,8 @@ export async function createNode(config: NodeConfig): Promise<Node> {
 
     let rpc: RpcListener | undefined;
     let stopRequested = false;
-    const ctx: NodeContext = {
+    let networkView: FinalityView | undefined;
+    const ctx: FinalityNodeContext = {
       spec,
       chainId: chainId(spec),
       version: cchostVersion(),
@@ -269,6 +306,9 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       wallet,
       modules: registered.map((e) => ({ name: e.module.name, evalCode: e.evalCode, version: e.module.version, activationHeight: e.activationHeight })),
       startedAtMs,
+      get finality() {
+        return networkView;
+      },
       tip: () => {
         const ref = chain.tipRef();
         return { height: ref.num, id: ref.id, slot: ref.slot, timeMs: chain.blockTimeAt(ref.num), header: chain.tipHeader };
@@ -279,16 +319,12 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       },
       blockTimeAt: chain.blockTimeAt,
       mempoolContext,
-      submitTransaction: async (tx: Transaction) => {
-        const r = mempool.accept(tx, mempoolContext());
+      submitTransaction: async (tx: Transaction, options?: SubmitOptions) => {
+        const r = await submitter.submit(tx, options);
         if (r.ok) log.debug('transaction accepted', { txid: displayTxid(r.value.txid), fee: r.value.fee });
         return r;
       },
-      testTransaction: (tx: Transaction) => {
-        const r = mempool.accept(tx, mempoolContext());
-        if (r.ok) mempool.remove(r.value.txid);
-        return r;
-      },
+      testTransaction: (tx: Transaction) => mempool.accept(tx, mempoolContext(), { dryRun: true }),
       rpcPort: () => rpc?.port,
       requestStop: () => {
         if (stopRequested) return;
@@ -297,8 +333,43 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       },
     };
 
+    let network: NetworkedNode | undefined;
+    if (config.network !== undefined) {
+      const p = config.producer;
+      const submitLocal = ctx.submitTransaction.bind(ctx);
+      network = await NetworkedNode.start(
+        {
+          spec,
+          store,
+          chain,
+          mempool,
+          mempoolContext,
+          ccHost: recorder,
+          scriptCache,
+          hooks,
+          log,
+          now,
+          producer:
+            p === undefined
+              ? undefined
+              : { name: producerName(spec, p.privateKey), privateKey: p.privateKey, payTo: p.payTo ?? p2pkhScript(hash160(publicKeyFromPrivate(p.privateKey, true))), maxBlockBytes: p.maxBlockBytes },
+          acceptTx: (tx) => submitLocal(tx),
+        },
+        config.network,
+      );
+      const net = network;
+      closers.push({ name: 'network', close: () => net.stop() });
+      networkView = finalityView(net);
+      // transactions accepted through RPC (and the wallet) go to the peers too
+      ctx.submitTransaction = async (...args: Parameters<NodeContext['submitTransaction']>) => {
+        const r = await submitLocal(...args);
+        if (r.ok) net.relayTx(args[0]);
+        return r;
+      };
+    }
+
     let producer: Producer | undefined;
-    if (config.producer !== undefined) {
+    if (config.producer !== undefined && config.network === undefined) {
       const p = config.producer;
       const name = producerName(spec, p.privateKey);
       producer = new Producer({
@@ -348,8 +419,12 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       ctx,
       table,
       producer,
+      network,
       wallet,
       rpc,
+      scriptCache,
+      submitter,
+      verifyPool,
       log,
       stopped,
       stop: () => {

@@ -250,6 +250,7 @@ export class Producer {
       return err({ code: ProduceRefusal.WATERMARK_IO, message: saved.error.message });
     }
     this.watermark = w;
+    const tMarked = performance.now();
 
     this.o.ccHost?.clear();
     const maxBytes = this.blockBytesCap();
@@ -274,6 +275,7 @@ export class Producer {
       log.error('block assembly failed', { slot, code: built.error.code, error: built.error.message });
       return err({ code: ProduceRefusal.BUILD_FAILED, message: built.error.message, cause: built.error });
     }
+    const tBuilt = performance.now();
     const { block, delta } = built.value;
     const dropped = built.value.dropped.map((d) => ({ txid: displayTxid(d.txid), code: d.error.code }));
     const connected = store.connectBlock(delta, this.o.hooks);
@@ -283,6 +285,7 @@ export class Producer {
       return err({ code: ProduceRefusal.CONNECT_FAILED, message: connected.error.message, cause: connected.error });
     }
     chain.append(block.header, delta.id);
+    const tStored = performance.now();
 
     const ref = chain.tipRef();
     this.certs = selfCertificates(spec, spec.schedule, ref, key.privateKey);
@@ -294,6 +297,7 @@ export class Producer {
     for (const d of built.value.dropped) mempool.remove(d.txid);
     for (const d of dropped) log.warn('mempool transaction dropped at assembly', { txid: d.txid, code: d.code });
     for (const x of pool.invalidated) log.info('mempool transaction no longer valid', { txid: displayTxid(x.txid), code: x.error.code });
+    const tPool = performance.now();
 
     this.learnSpeed(delta.blockBytes.length, block.txs.length, performance.now() - t0);
     const out: ProducedBlock = {
@@ -306,7 +310,19 @@ export class Producer {
       final: this.certs !== undefined,
       ms: Math.round(performance.now() - t0),
     };
-    const fields = { height: out.height, slot, txs: out.txCount, ms: out.ms, id: toHex(out.id).slice(0, 16) };
+    const ms1 = (x: number): number => Math.round(x * 10) / 10;
+    const fields = {
+      height: out.height,
+      slot,
+      txs: out.txCount,
+      ms: out.ms,
+      // where the time went: the durable watermark, assembly (block-mode validation, coinbase, header, signature), the store's commit, the mempool update
+      watermarkMs: ms1(tMarked - t0),
+      assembleMs: ms1(tBuilt - tMarked),
+      storeMs: ms1(tStored - tBuilt),
+      poolMs: ms1(tPool - tStored),
+      id: toHex(out.id).slice(0, 16),
+    };
     if (out.txCount > 1) log.info('block produced', fields);
     else log.debug('block produced', fields);
     this.o.onBlock?.(out);

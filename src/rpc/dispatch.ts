@@ -7,7 +7,11 @@
  *   found) or 500 (anything else).
  * - JSON-RPC 2.0 (`"jsonrpc":"2.0"`): `result` XOR `error`, always HTTP 200; a request without `id` is a
  *   notification and gets no reply (HTTP 204 when nothing at all is left to send).
- * - Batches: an array of requests, each answered independently, in order; HTTP 200.
+ * - Batches: an array of requests, each answered independently, in order; HTTP 200. A run of
+ *   consecutive requests for the same method runs concurrently (a batch of 500 sendrawtransaction
+ *   calls verifies signatures in parallel; the node still accepts them in batch order); a request for
+ *   another method waits for everything before it, and everything after waits for it, so a batch that
+ *   reads what an earlier element wrote sees it, as in bitcoind's sequential batches.
  */
 import { DEFAULT_MAX_BATCH } from './defaults.ts';
 import { errorObject, failureFromData, legacyStatus, rpcFailure, toRpcFailure } from './errors.ts';
@@ -146,13 +150,35 @@ export async function dispatchValue(body: unknown, opts: DispatchOptions): Promi
       return single(legacyError(rpcFailure('rpc/BATCH_TOO_LARGE', `Invalid Request: batch of ${body.length} exceeds the limit of ${max}`, { limit: max }, 'split the batch')));
     }
     const replies: Record<string, unknown>[] = [];
-    for (const req of body) {
-      const one = await handleOne(req, opts); // in order, one at a time, as bitcoind
-      if (one.reply !== undefined) replies.push(one.reply);
+    for (const run of sameMethodRuns(body)) {
+      const ones = run.length === 1 ? [await handleOne(run[0], opts)] : await Promise.all(run.map((req) => handleOne(req, opts)));
+      for (const one of ones) if (one.reply !== undefined) replies.push(one.reply);
     }
     return replies.length === 0 ? { status: 204, body: undefined } : { status: 200, body: replies };
   }
   return single(await handleOne(body, opts));
+}
+
+/** The method a batch element names (undefined for a malformed element, which runs alone). */
+function methodOf(req: unknown): string | undefined {
+  return isPlainObject(req) && typeof req['method'] === 'string' ? req['method'] : undefined;
+}
+
+/**
+ * Splits a batch into maximal runs of consecutive elements for the same method, in order. Example:
+ * `[send, send, getrawmempool, send]` → `[[send, send], [getrawmempool], [send]]`.
+ */
+export function sameMethodRuns(body: readonly unknown[]): unknown[][] {
+  const runs: unknown[][] = [];
+  let last: string | undefined;
+  for (const req of body) {
+    const m = methodOf(req);
+    const cur = runs[runs.length - 1];
+    if (cur !== undefined && m !== undefined && m === last) cur.push(req);
+    else runs.push([req]);
+    last = m;
+  }
+  return runs;
 }
 
 function single(one: One): DispatchReply {

@@ -115,6 +115,11 @@ export interface AcceptOptions {
   readonly bypassLimits?: boolean;
   /** Entry time to record instead of `ctx.nowMs`. */
   readonly time?: number;
+  /**
+   * Run every check and answer as `accept` would, but add nothing (testmempoolaccept). The pool is
+   * left as it was; a transaction whose scripts pass is remembered in the script cache, as usual.
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -213,7 +218,8 @@ export class Mempool {
   }
 
   /**
-   * Validates `tx` in mempool mode against the tip and the pool and adds it. Never throws on bad input.
+   * Validates `tx` in mempool mode against the tip and the pool and adds it (with `dryRun`, only
+   * validates). Never throws on bad input.
    * Example: `pool.accept(tx, ctx)` is `{ok: false, error: {code: 'TX_MEMPOOL_CONFLICT', conflictingTxid}}` for a double spend.
    */
   accept(tx: Transaction, ctx: MempoolContext, options: AcceptOptions = {}): Result<AcceptResult, TxRejection> {
@@ -305,6 +311,7 @@ export class Mempool {
       pendingTx: this.pendingTx,
     });
     if (!scripts.ok) return scripts;
+    if (options.dryRun === true) return { ok: true, value: { txid, fee, size, evicted: [] } };
 
     const entry = this.insert(tx, txid, key, size, fee, options.time ?? ctx.nowMs ?? 0, ctx.tipHeight, parents, scripts.value.touchesCc, flags, ccKey);
     const evicted = options.bypassLimits === true ? [] : this.trim();

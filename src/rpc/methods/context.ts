@@ -28,6 +28,14 @@ export type NodeStoreReader = Pick<
   | 'getSpentInfo'
 >;
 
+/** Options of `submitTransaction`. */
+export interface SubmitOptions {
+  /** Verify on the calling thread and add at once, ahead of queued submissions. */
+  readonly inline?: boolean;
+  /** The bytes the transaction was parsed from (`parseTransaction`), so it need not be serialized again. */
+  readonly bytes?: Uint8Array;
+}
+
 /** The chain tip as the RPC layer reports it. */
 export interface TipInfo {
   readonly height: number;
@@ -74,11 +82,13 @@ export interface NodeContext {
   /** The mempool's context at the current tip (for acceptance and views). */
   mempoolContext(): MempoolContext;
   /**
-   * Validates a transaction against tip + mempool and adds it. Async so that signature checks can move
-   * to worker threads without changing callers.
+   * Validates a transaction against tip + mempool and adds it. Signatures may be verified on worker
+   * threads; acceptance happens in submission order. `inline` verifies on the calling thread and adds
+   * at once, ahead of queued submissions: the wallet's own transactions, so that its next coin
+   * selection sees the spend.
    */
-  submitTransaction(tx: Transaction): Promise<Result<AcceptResult, TxRejection>>;
-  /** The same checks as `submitTransaction`, leaving the mempool as it was (testmempoolaccept). */
+  submitTransaction(tx: Transaction, options?: SubmitOptions): Promise<Result<AcceptResult, TxRejection>>;
+  /** The same checks as `submitTransaction`, as a dry run that leaves the mempool as it was (testmempoolaccept). */
   testTransaction(tx: Transaction): Result<AcceptResult, TxRejection>;
   /** The RPC port the node listens on, once it does. */
   rpcPort(): number | undefined;

@@ -8,6 +8,7 @@ import { legacyTxBytes } from '../../chain/block/block.ts';
 import { legacyTxSize } from '../../chain/checkTransaction.ts';
 import { displayTxid } from '../../chain/state/key.ts';
 import { txidOf } from '../../chain/state/txid.ts';
+import { TxRejectCode } from '../../chain/validation/errors.ts';
 import { encodeAddress } from '../../crypto/address.ts';
 import { hash160 } from '../../crypto/hash.ts';
 import { toHex } from '../../util/bytes.ts';
@@ -120,12 +121,15 @@ export function rawTxMethods(node: NodeContext): AnyMethod[] {
         const tx = decodeRawTx(hexstring);
         const txid = txidOf(tx);
         if (node.mempool.has(txid)) return displayTxid(txid);
+        const r = await node.submitTransaction(tx, { bytes: hexstring });
+        if (r.ok) return displayTxid(txid);
+        // The same transaction twice in one batch: the second was queued before the first was added.
+        if (r.error.code === TxRejectCode.ALREADY_IN_MEMPOOL) return displayTxid(txid);
+        // A confirmed transaction fails acceptance (its inputs are spent); only then ask the store why.
         if (node.store.getTx(txid) !== undefined) {
           throw nodeRpcError('rpc/TX_ALREADY_IN_CHAIN', 'transaction already in block chain', { txid: displayTxid(txid) });
         }
-        const r = await node.submitTransaction(tx);
-        if (!r.ok) throw CchostError.from(r.error);
-        return displayTxid(txid);
+        throw CchostError.from(r.error);
       },
     }),
     defineMethod({

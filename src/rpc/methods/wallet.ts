@@ -116,7 +116,7 @@ export function walletMethods(node: NodeContext): AnyMethod[] {
         const built = wallet.sendToAddress(address, amount, { subtractFeeFromAmount: subtractfeefromamount });
         if (!built.ok) throw CchostError.from(built.error);
         const tx = built.value.tx;
-        const r = await node.submitTransaction(tx);
+        const r = await node.submitTransaction(tx, { inline: true }); // the next sendtoaddress must see these coins spent
         if (!r.ok) throw CchostError.from(r.error);
         return displayTxid(txidOf(tx));
       },
