@@ -78,9 +78,9 @@ export interface NodeEnv {
   readonly keys: SimKeys;
   readonly world: World;
   readonly rng: Prng;
-  /** Indices of honest and byzantine nodes. */
-  readonly honest: readonly number[];
-  readonly byzantine: readonly number[];
+  /** Indices of honest and byzantine nodes (members that turn byzantine move from one to the other). */
+  readonly honest: number[];
+  readonly byzantine: number[];
   readonly nodeCount: number;
   readonly slotMs: number;
   /**

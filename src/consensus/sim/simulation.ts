@@ -226,8 +226,8 @@ export function runSimulation(opts: SimOptions): SimReport {
     keys,
     world,
     rng: rng.fork(),
-    honest,
-    byzantine: byz,
+    honest: [...honest],
+    byzantine: [...byz],
     nodeCount: opts.n,
     coalition: new Map(),
     now: () => now,
@@ -323,7 +323,14 @@ export function runSimulation(opts: SimOptions): SimReport {
         if (opts.checkStateEveryEvent === true) checkState(ev.node);
         break;
       case 'behaviour':
-        for (const i of ev.nodes) nodes[i]!.setBehaviour(ev.behaviour);
+        for (const i of ev.nodes) {
+          nodes[i]!.setBehaviour(ev.behaviour);
+          if (!nodes[i]!.honest) {
+            const h = env.honest.indexOf(i);
+            if (h >= 0) env.honest.splice(h, 1);
+            if (!env.byzantine.includes(i)) env.byzantine.push(i);
+          }
+        }
         break;
     }
     if (stop && world.violations.length > 0) break;

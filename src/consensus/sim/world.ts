@@ -115,10 +115,17 @@ export class World {
     return b !== undefined && b.ancestry.every((k) => this.blocks.get(k)!.valid);
   }
 
-  /** Checks that an honest node computed the same header state for a block as the first one that did (when `compareStates`). */
+  /** Ids (keys) of the blocks some honest node accepted into its fork database. */
+  readonly acceptedByHonest = new Set<string>();
+
+  /**
+   * Records that an honest node accepted a block with this header state; when `compareStates`, checks
+   * that it computed the same state as the first honest node that accepted the block.
+   */
   recordState(who: string, state: HeaderState): void {
-    if (!this.compareStates) return;
     const key = idKey(state.ref.id);
+    this.acceptedByHonest.add(key);
+    if (!this.compareStates) return;
     const json = JSON.stringify(state, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
     const first = this.states.get(key);
     if (first === undefined) this.states.set(key, { who, json });
