@@ -95,6 +95,26 @@ export const ConsensusErrorCode = {
   /** Re-applying a block that applied before failed during a rollback: the caller's state is broken (thrown). */
   FORKDB_REAPPLY_FAILED: 'CONSENSUS_FORKDB_REAPPLY_FAILED',
 
+  // --- light-client finality proofs (§5.11) ---
+  /** A header of the proof is for another chain. */
+  LIGHT_WRONG_CHAIN: 'CONSENSUS_LIGHT_WRONG_CHAIN',
+  /** The certified block is not after the client's trusted anchor. */
+  LIGHT_BEFORE_ANCHOR: 'CONSENSUS_LIGHT_BEFORE_ANCHOR',
+  /** The client holds no schedule of that version for that height (follow the schedule changes first). */
+  LIGHT_UNKNOWN_VERSION: 'CONSENSUS_LIGHT_UNKNOWN_VERSION',
+  /** The version was replaced below that height on the final chain: its keys no longer certify (keys that left). */
+  LIGHT_RETIRED_VERSION: 'CONSENSUS_LIGHT_RETIRED_VERSION',
+  /** The block to prove is not shown to be an ancestor of the certified block (or a certificate is on a block outside the chain). */
+  LIGHT_NOT_ANCESTOR: 'CONSENSUS_LIGHT_NOT_ANCESTOR',
+  /** The headers do not link from the anchor (parent, number, slot). */
+  LIGHT_BROKEN_CHAIN: 'CONSENSUS_LIGHT_BROKEN_CHAIN',
+  /** No COMMIT certificate in the proof covers a block after the anchor. */
+  LIGHT_NO_CERTIFICATE: 'CONSENSUS_LIGHT_NO_CERTIFICATE',
+  /** The transaction's merkle branch does not lead to the proven block's txRoot. */
+  LIGHT_TX_NOT_INCLUDED: 'CONSENSUS_LIGHT_TX_NOT_INCLUDED',
+  /** A header or proof of the finality proof cannot be processed. */
+  LIGHT_MALFORMED: 'CONSENSUS_LIGHT_MALFORMED',
+
   // --- persisted finalizer safety information ---
   /** The FSI bytes are shorter or longer than their format. */
   FSI_MALFORMED: 'CONSENSUS_FSI_MALFORMED',

@@ -31,6 +31,8 @@ export { Finalizer, INITIAL_FSI, amnesiaFsi, decideCommit, decidePrepare, startu
 export type { CandidateBlock, Extends, RuleMutations, VoteDecision, VoteEnvironment } from './finalizer.ts';
 export { decodeFsi, decodeWatermark, encodeFsi, encodeWatermark, watermarkAfterAmnesia } from './persist.ts';
 export { ForkDb } from './forkDb.ts';
+export { lightTrust, verifyFinality } from './lightClient.ts';
+export type { FinalityProof, FinalityVerdict, LightClientTrust, TrustedSchedule, TxInclusion } from './lightClient.ts';
 export type { BranchApplier, ForkBlock, ForkDbOptions, HeadUpdate, QcOutcome, SwitchPlan } from './forkDb.ts';
 export { advanceWatermark, headerClaims, mayProduce } from './production.ts';
 export type { HeaderClaims, ProductionRefusal, ProductionSituation } from './production.ts';

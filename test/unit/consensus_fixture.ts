@@ -94,6 +94,9 @@ export interface HeaderExtras {
   readonly pendingVersion?: number;
   /** Distinguishes sibling blocks of one slot. */
   readonly variant?: number;
+  /** Header roots (default: a per-slot hash and 32 zero bytes). */
+  readonly txRoot?: Uint8Array;
+  readonly ancestorsRoot?: Uint8Array;
 }
 
 /** A header at `slot` on `parent`, signed by the scheduled producer (or `extras.producer`). */
@@ -110,9 +113,9 @@ export function makeHeader(parent: HeaderState, slot: number, extras: HeaderExtr
     producer,
     activeVersion: extras.activeVersion ?? regime.active.version,
     pendingVersion: extras.pendingVersion ?? regime.pending?.schedule.version ?? 0,
-    txRoot: sha256(utf8(`tx:${slot}:${extras.variant ?? 0}`)),
+    txRoot: extras.txRoot ?? sha256(utf8(`tx:${slot}:${extras.variant ?? 0}`)),
     stateRoot: new Uint8Array(32),
-    ancestorsRoot: new Uint8Array(32),
+    ancestorsRoot: extras.ancestorsRoot ?? new Uint8Array(32),
     justify: extras.justify ?? parent.chainJustify,
     finalRef: extras.finalRef ?? parent.chainLib,
     ...(extras.justifyQc ? { justifyQc: extras.justifyQc } : {}),
