@@ -1,64 +1,100 @@
 /**
- * Long safety fuzz of the simulator: CCHOST_FUZZ_RUNS seeds (default 0: skipped; the short fuzz in
- * consensus_sim.test.ts always runs). Each seed draws a configuration — n ∈ {4, 7, 21}, 0..f byzantine
- * nodes with a random behaviour, a random network profile, optionally a partition that heals and a
- * crash with or without the FSI — runs 60 s of slots and checks every invariant (no conflicting
- * finality, LIB monotone and certified, no honest double production, vote audit P2/C2/C3/P3).
- * Example: `CCHOST_FUZZ_RUNS=200 node scripts/run-tests.mjs test/sim/consensus_fuzz.test.ts` (about
- * a second per seed on one core).
+ * Seeded safety fuzz of the simulator (CONSENSUS.md §5.12 item 2). Seed s runs n = [4, 7, 21][s mod 3]
+ * producers, 0..f of them byzantine with a random behaviour, on a random network profile; with some
+ * probability also a partition that heals, a crash at a random persistence point (or between events)
+ * with random file losses, and a schedule change that replaces 1–3 members with newcomers. Each run is
+ * 60 s of slots, checked after every event: no conflicting finality, LIB monotone and certified (also
+ * across restarts), no honest double production, vote audit P2/C2/C3/P3 over both lives of a
+ * restarted node, every honest UTXO value equal to its head chain's, identical header states.
+ *
+ * CCHOST_FUZZ_RUNS seeds (default 6: one short pass over n ∈ {4, 7, 21} twice in the suite);
+ * `npm run fuzz:consensus` runs 300. A failing seed prints its configuration, to replay it alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADVERSARIAL, Prng, SYNCHRONOUS, maxFaulty, runSimulation } from '../../src/consensus/sim/index.ts';
-import type { Behaviour, NetProfile, SimOptions } from '../../src/consensus/sim/index.ts';
+import type { Behaviour, NetProfile, PersistPoint, SimOptions } from '../../src/consensus/sim/index.ts';
 
-const seeds = Number(process.env['CCHOST_FUZZ_RUNS'] ?? 0);
+const seeds = Number(process.env['CCHOST_FUZZ_RUNS'] ?? 6);
+
+const POINTS: readonly PersistPoint[] = [
+  'block-stored',
+  'store-apply',
+  'store-undo',
+  'store-redo',
+  'apply-failed',
+  'fsi-written',
+  'vote-sent',
+  'watermark-written',
+  'block-sent',
+  'log-append',
+  'log-synced',
+  'fork-pruned',
+];
 
 /** The configuration a seed stands for (printed on failure, so a failing seed can be replayed). */
 function fuzzConfig(seed: number): SimOptions {
   const rng = new Prng(seed * 7919 + 1);
-  const n = rng.pick([4, 4, 7, 7, 21]);
+  const n = [4, 7, 21][seed % 3]!;
   const f = maxFaulty(n);
   const behaviours: Behaviour[] = [
     { doubleVote: true, producer: 'mixed' },
     { doubleVote: true, producer: 'equivocate' },
     { producer: 'mixed' },
     { silent: true },
+    { doubleVote: true, keepForks: true },
   ];
   const nets: NetProfile[] = [
     ADVERSARIAL,
     SYNCHRONOUS,
     { minDelayMs: 50, maxDelayMs: 400, jitterMs: 300, tailPerMille: 200, tailMaxMs: 3000, dropPerMille: 50 },
   ];
-  const idx = [...Array(n).keys()];
+  const extra = rng.chance(1, 4) ? rng.int(1, 4) : 0;
+  const total = n + extra;
+  const idx = [...Array(total).keys()];
   const opts: { -readonly [K in keyof SimOptions]: SimOptions[K] } = {
     seed,
-    n,
+    n: total,
     durationMs: 60_000,
     net: rng.pick(nets),
     byzantine: { count: rng.int(0, f + 1), behaviour: rng.pick(behaviours) },
+    checkStateEveryEvent: true,
   };
+  if (extra > 0) {
+    const leaving = new Set(rng.shuffle([...Array(n).keys()]).slice(0, extra));
+    opts.genesisMembers = [...Array(n).keys()];
+    opts.schedulePlan = [{ atSlot: rng.int(10, 60), members: idx.filter((i) => i >= n || !leaving.has(i)) }];
+  }
   if (rng.chance(1, 3)) {
     const shuffled = rng.shuffle(idx);
-    const cut = rng.int(1, n);
+    const cut = rng.int(1, total);
     const at = rng.int(4_000, 30_000);
     opts.partitions = [
       { atMs: at, groups: [shuffled.slice(0, cut), shuffled.slice(cut)] },
       { atMs: at + rng.int(2_000, 20_000), groups: undefined },
     ];
   }
+  const files = () => ({ keepFsi: rng.chance(1, 2), keepWatermark: rng.chance(1, 2), keepForkDb: rng.chance(3, 4), corruptFsi: rng.chance(1, 8) });
   if (rng.chance(1, 3)) {
-    opts.crashes = [{ node: rng.pick(idx), atMs: rng.int(2_000, 40_000), downMs: rng.int(500, 10_000), keepFsi: rng.chance(1, 2), keepWatermark: rng.chance(1, 2) }];
+    opts.crashes = [{ node: rng.pick(idx), atMs: rng.int(2_000, 40_000), downMs: rng.int(500, 10_000), ...files() }];
+  }
+  if (rng.chance(1, 2)) {
+    opts.crashPoints = [{ node: rng.pick(idx), point: rng.pick(POINTS), afterMs: rng.int(2_000, 40_000), nth: rng.int(1, 4), downMs: rng.int(50, 6_000), ...files() }];
   }
   return opts;
 }
 
-test(`long safety fuzz over ${seeds} seeds (CCHOST_FUZZ_RUNS)`, { skip: seeds === 0 ? 'set CCHOST_FUZZ_RUNS to a number of seeds' : false }, () => {
+test(`safety fuzz over ${seeds} seeds, n ∈ {4, 7, 21}, 0..f byzantine, partitions, crashes at persistence points, schedule changes (CCHOST_FUZZ_RUNS)`, () => {
+  let crashes = 0;
+  let changes = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const cfg = fuzzConfig(seed);
     const r = runSimulation(cfg);
     const show = () => JSON.stringify({ ...cfg, byz: r.byzantine });
     assert.deepEqual(r.violations, [], `seed ${seed}: ${show()}`);
     assert.ok(r.maxLibNum > 0, `seed ${seed}: nothing ever became final: ${show()}`);
+    crashes += r.crashLog.length;
+    if (cfg.schedulePlan !== undefined) changes++;
   }
+  if (seeds >= 30) assert.ok(crashes > 0 && changes > 0, `the fuzz exercised crash points (${crashes}) and schedule changes (${changes})`);
 });
