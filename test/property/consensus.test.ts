@@ -13,11 +13,13 @@ import {
   encodeVote,
   genesisHeaderState,
   headerRef,
+  lightTrust,
+  verifyFinality,
   slotsPerIndex,
   turnOf,
 } from '../../src/consensus/index.ts';
 import type { BranchApplier, FinalizerSafety, ForkBlock, HeaderState, Vote } from '../../src/consensus/index.ts';
-import { genesisHeader, scheduleOf, NAMES4 } from '../unit/consensus_fixture.ts';
+import { CHAIN_ID, Chain, genesisHeader, qcOf, scheduleOf, NAMES4 } from '../unit/consensus_fixture.ts';
 
 const runs = Number(process.env['CCHOST_FUZZ_RUNS'] ?? 300);
 
@@ -145,5 +147,139 @@ test('fork database: after every head update the head is the best block, the app
       }
     }),
     { numRuns: Math.max(20, Math.floor(runs / 5)) },
+  );
+});
+
+test('fork database: a branch switch cut short at any step and resumed from the store tip (resumeAt) ends where an uninterrupted one does', () => {
+  const g = genesisHeader();
+  const gState = genesisHeaderState(headerRef(g), scheduleOf(1, NAMES4));
+  type P = { tag: number; bad: boolean };
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), parent: fc.nat(), gap: fc.integer({ min: 1, max: 3 }), bad: fc.boolean() }),
+    fc.record({ kind: fc.constant('qc' as const), target: fc.nat() }),
+  );
+  class Crash extends Error {}
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), fc.nat(), fc.nat({ max: 12 }), (ops, crashAt, steps) => {
+      const blocks: { header: BlockHeader; state: HeaderState; payload: P }[] = [];
+      const qcs: QC[] = [];
+      const store: number[] = []; // the persisted UTXO store: applied tags, one step at a time
+      let budget = Infinity;
+      const step = () => {
+        if (--budget < 0) throw new Crash();
+      };
+      const applierFor = (list: number[], persist: boolean): BranchApplier<P> => ({
+        apply: (b) => {
+          if (b.payload.bad) return { ok: false, error: { code: 'BAD', message: 'bad' } };
+          list.push(b.payload.tag);
+          if (persist) step();
+          return { ok: true, value: undefined };
+        },
+        undo: (b) => {
+          assert.equal(list.pop(), b.payload.tag);
+          if (persist) step();
+        },
+      });
+      const never = new ForkDb<P>(g, gState, { tag: 0, bad: false });
+      const neverApplied: number[] = [];
+      let crashing = new ForkDb<P>(g, gState, { tag: 0, bad: false });
+      const all: { header: BlockHeader; state: HeaderState }[] = [{ header: g, state: gState }];
+      const cut = crashAt % ops.length;
+      let tag = 0;
+      ops.forEach((o, i) => {
+        if (o.kind === 'add') {
+          const p = all[o.parent % all.length]!;
+          tag++;
+          const header: BlockHeader = { ...g, num: p.state.ref.num + 1, slot: p.state.ref.slot + o.gap, parent: p.state.ref.id, producer: 'alice', txRoot: sha256(utf8(`t${tag}`)) };
+          const state: HeaderState = { ...p.state, ref: headerRef(header) };
+          all.push({ header, state });
+          blocks.push({ header, state, payload: { tag, bad: o.bad } });
+          never.add(header, state, { tag, bad: o.bad });
+          crashing.add(header, state, { tag, bad: o.bad });
+        } else {
+          const t = all[o.target % all.length]!;
+          const qc: QC = { phase: 'PREPARE', block: t.state.ref, activeVersion: 1, activeBitmap: new Uint8Array(1), activeSigs: [], pendingVersion: 0 };
+          qcs.push(qc);
+          never.markQc(qc);
+          crashing.markQc(qc);
+        }
+        never.updateHead(applierFor(neverApplied, false));
+        if (i === cut) budget = steps;
+        try {
+          crashing.updateHead(applierFor(store, true));
+        } catch (e) {
+          if (!(e instanceof Crash)) throw e;
+          // restart: rebuild from the persisted blocks and certificates; the head resumes at the store tip
+          budget = Infinity;
+          crashing = new ForkDb<P>(g, gState, { tag: 0, bad: false });
+          for (const b of blocks) crashing.add(b.header, b.state, b.payload);
+          for (const qc of qcs) crashing.markQc(qc);
+          const tip = store.length === 0 ? gState.ref.id : blocks.find((b) => b.payload.tag === store[store.length - 1])!.state.ref.id;
+          assert.ok(crashing.resumeAt(tip).ok);
+          crashing.updateHead(applierFor(store, true));
+        }
+        budget = Infinity;
+        assert.deepEqual(store, neverApplied, 'the same applied chain');
+        assert.deepEqual(crashing.head.ref, never.head.ref, 'the same head');
+        assert.equal(crashing.checkInvariants(), undefined);
+      });
+    }),
+    { numRuns: Math.max(20, Math.floor(runs / 5)) },
+  );
+});
+
+test('light client: a valid certificate proof with any one byte changed (signature, bitmap, header field, block reference) is rejected, never thrown', () => {
+  const c = new Chain(scheduleOf(1, NAMES4));
+  for (let slot = 1; slot <= 3; slot++) c.add(slot);
+  const st = c.states[3]!;
+  const qc = qcOf('COMMIT', st, ['alice', 'bob', 'dave']);
+  const header = c.headers[3]!;
+  const trust = lightTrust(CHAIN_ID, c.states[0]!.ref, scheduleOf(1, NAMES4));
+  assert.ok(verifyFinality({ kind: 'certificate', header, qc }, trust).ok);
+  const flip = (b: Uint8Array, at: number, bit: number) => {
+    const x = b.slice();
+    x[at % x.length] = x[at % x.length]! ^ (1 << bit);
+    return x;
+  };
+  const where = fc.constantFrom('sig', 'bitmap', 'txRoot', 'parent', 'producerSig', 'blockId', 'blockSlot', 'version');
+  fc.assert(
+    fc.property(where, fc.nat(), fc.integer({ min: 0, max: 7 }), (w, at, bit) => {
+      let h = header;
+      let q = qc;
+      switch (w) {
+        case 'sig': {
+          const sigs = q.activeSigs.slice();
+          sigs[at % sigs.length] = flip(sigs[at % sigs.length]!, at, bit);
+          q = { ...q, activeSigs: sigs };
+          break;
+        }
+        case 'bitmap':
+          q = { ...q, activeBitmap: flip(q.activeBitmap, 0, bit) };
+          break;
+        case 'txRoot':
+          h = { ...h, txRoot: flip(h.txRoot, at, bit) };
+          break;
+        case 'parent':
+          h = { ...h, parent: flip(h.parent, at, bit) };
+          break;
+        case 'producerSig':
+          // the id does not cover the producer signature: the certificate still names this block
+          h = { ...h, producerSig: flip(h.producerSig, at, bit) };
+          break;
+        case 'blockId':
+          q = { ...q, block: { ...q.block, id: flip(q.block.id, at, bit) } };
+          break;
+        case 'blockSlot':
+          q = { ...q, block: { ...q.block, slot: q.block.slot ^ (1 << bit) } };
+          break;
+        case 'version':
+          q = { ...q, activeVersion: q.activeVersion ^ (1 << bit) };
+          break;
+      }
+      let r: ReturnType<typeof verifyFinality> | undefined;
+      assert.doesNotThrow(() => (r = verifyFinality({ kind: 'certificate', header: h, qc: q }, trust)));
+      assert.equal(r!.ok, w === 'producerSig', `${w} at ${at}/${bit}`);
+    }),
+    { numRuns: Math.max(50, Math.floor(runs / 2)) },
   );
 });
