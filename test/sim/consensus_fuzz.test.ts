@@ -84,9 +84,15 @@ function fuzzConfig(seed: number): SimOptions {
   return opts;
 }
 
-test(`safety fuzz over ${seeds} seeds, n ∈ {4, 7, 21}, 0..f byzantine, partitions, crashes at persistence points, schedule changes (CCHOST_FUZZ_RUNS)`, () => {
+test(`safety fuzz over ${seeds} seeds, n ∈ {4, 7, 21}, 0..f byzantine, partitions, crashes at persistence points, schedule changes (CCHOST_FUZZ_RUNS)`, (t) => {
   let crashes = 0;
+  let restarts = 0;
   let changes = 0;
+  let partitions = 0;
+  let byzantine = 0;
+  let atF = 0;
+  let blocks = 0;
+  let finalBlocks = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const cfg = fuzzConfig(seed);
     const r = runSimulation(cfg);
@@ -94,7 +100,16 @@ test(`safety fuzz over ${seeds} seeds, n ∈ {4, 7, 21}, 0..f byzantine, partiti
     assert.deepEqual(r.violations, [], `seed ${seed}: ${show()}`);
     assert.ok(r.maxLibNum > 0, `seed ${seed}: nothing ever became final: ${show()}`);
     crashes += r.crashLog.length;
+    restarts += r.nodes.reduce((k, nd) => k + nd.recoveries.length, 0);
     if (cfg.schedulePlan !== undefined) changes++;
+    if (cfg.partitions !== undefined) partitions++;
+    byzantine += r.byzantine.length;
+    if (r.byzantine.length === maxFaulty(cfg.genesisMembers?.length ?? cfg.n)) atF++;
+    blocks += r.blocksCreated;
+    finalBlocks += r.maxLibNum;
   }
+  t.diagnostic(
+    `${seeds} seeds: 0 violations; ${byzantine} byzantine nodes (${atF} runs with exactly f), ${partitions} partitions, ${crashes} crashes at persistence points, ${restarts} restarts, ${changes} schedule changes; ${blocks} blocks created, ${finalBlocks} final (highest LIB summed)`,
+  );
   if (seeds >= 30) assert.ok(crashes > 0 && changes > 0, `the fuzz exercised crash points (${crashes}) and schedule changes (${changes})`);
 });
