@@ -9,6 +9,7 @@ import { RPC_CLI_USAGE, runRpcCli } from '../rpc/cli.ts';
 import type { RpcCliDefaults } from '../rpc/cli.ts';
 import { CHAIN_NEW_USAGE, runChainNew } from './chainNew.ts';
 import { DEV_USAGE, runDev } from './dev.ts';
+import { DEVNET_USAGE, runDevnet } from './devnet.ts';
 import { NODE_USAGE, runNode } from './node.ts';
 
 interface Command {
@@ -29,6 +30,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'start a one-producer dev chain with funded, publicly known keys (npm start)',
     usage: DEV_USAGE,
     run: (args) => runDev(args),
+  },
+  devnet: {
+    summary: 'a local network of N producer processes: cchost devnet init --producers 4 --out DIR; up; status; down; reset',
+    usage: DEVNET_USAGE,
+    run: (args) => runDevnet(args),
   },
   node: {
     summary: 'run a node of a chain: cchost node --chain SPEC [--producer-key KEY] (or --config FILE)',

@@ -2,8 +2,10 @@
  * `cchost node`: runs a node of a chain from its spec. The first start needs `--chain SPEC` (written
  * into the datadir as chain.json); later starts read the datadir's. With a producer key (`--producer-key`
  * hex, or `--producer-keys-file` from `cchost chain new` with `--producer NAME`) it produces on its
- * slots; a schedule of one is final at once. Peer networking is a later layer: a node of a
- * many-producer chain produces its own slots but cannot finalize alone.
+ * slots and votes. A chain of several producers runs on the network (`--p2pport`, `--peers`): blocks,
+ * votes and certificates travel between the nodes and blocks become final by 2/3+ votes; a node
+ * without a producer key follows and verifies the certificates (`--light`: headers and certificates
+ * only). A schedule of one without network options is final at once, as `cchost dev`.
  */
 import { readFileSync } from 'node:fs';
 import { chainId } from '../chain/spec/canonical.ts';
@@ -16,7 +18,7 @@ import type { OptionSpec } from '../node/config.ts';
 import { NodeErrorCode, nodeError } from '../node/errors.ts';
 import { createLogger } from '../node/log.ts';
 import type { LogLevel } from '../node/log.ts';
-import { readSpecFile } from '../node/specFile.ts';
+import { readDatadirSpec, readSpecFile } from '../node/specFile.ts';
 import { DEFAULT_RPC_PORT } from '../rpc/defaults.ts';
 import { fromHex, isHex } from '../util/bytes.ts';
 import { CchostError } from '../util/errors.ts';
@@ -28,7 +30,16 @@ const NODE_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
   'producer-keys-file': { kind: 'path', help: "keys file written by 'cchost chain new' (with --producer NAME)" },
   producer: { kind: 'string', help: 'producer name to take from --producer-keys-file' },
   disablewallet: { kind: 'flag', help: 'run without a wallet (wallet RPCs answer "method not found")' },
+  p2pport: { kind: 'port', env: 'CCHOST_P2PPORT', help: 'P2P listen port (0 picks a free port; default: listen only with --peers or several producers, on 7790)' },
+  p2pbind: { kind: 'string', env: 'CCHOST_P2PBIND', help: 'interface the P2P endpoint listens on (default 127.0.0.1)' },
+  peers: { kind: 'string', env: 'CCHOST_PEERS', help: 'peers to dial, comma-separated host:port (or ws://host:port)' },
+  light: { kind: 'flag', help: 'light validation: headers and certificates only; never votes or produces' },
+  'node-name': { kind: 'string', help: 'P2P name of a non-producing node (default node-<key prefix>)' },
+  'clock-offset': { kind: 'string', help: 'add this many ms to the clock (testing: a node off by more than 250 ms refuses to produce)' },
 });
+
+/** Default P2P port. */
+export const DEFAULT_P2P_PORT = 7790;
 
 /** Usage text of `cchost node`. */
 export const NODE_USAGE = ['Usage: cchost node [--config FILE] [OPTIONS]', '', 'Runs a node of a chain.', '', 'Options:', ...optionsUsage(NODE_OPTIONS)].join('\n');
@@ -88,10 +99,33 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   let node: Node;
   try {
     const chainFile = settingString(settings, 'chain');
+    const offsetText = settingString(settings, 'clock-offset');
+    if (offsetText !== undefined && !/^-?\d{1,9}$/.test(offsetText)) throw new UsageError(`--clock-offset takes an integer of ms, got '${offsetText}'`);
+    const clockOffset = offsetText === undefined ? 0 : Number(offsetText);
+    const spec = chainFile !== undefined ? readSpecFile(chainFile) : readDatadirSpec(settingString(settings, 'datadir')!);
+    const peers = (settingString(settings, 'peers') ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    const p2pport = settingNumber(settings, 'p2pport');
+    const light = settingFlag(settings, 'light');
+    if (light && producerKey !== undefined) throw new UsageError('--light nodes never produce: drop the producer key or --light');
+    const networked = p2pport !== undefined || peers.length > 0 || light || (spec !== undefined && spec.schedule.producers.length > 1);
     const config: NodeConfig = {
       datadir: settingString(settings, 'datadir')!,
-      ...(chainFile !== undefined ? { spec: readSpecFile(chainFile) } : {}),
+      ...(chainFile !== undefined && spec !== undefined ? { spec } : {}),
       ...(producerKey !== undefined ? { producer: { privateKey: producerKey } } : {}),
+      ...(networked
+        ? {
+            network: {
+              listen: { host: settingString(settings, 'p2pbind') ?? '127.0.0.1', port: p2pport ?? DEFAULT_P2P_PORT },
+              peers,
+              light,
+              ...(settingString(settings, 'node-name') !== undefined ? { name: settingString(settings, 'node-name')! } : {}),
+            },
+          }
+        : {}),
+      ...(clockOffset !== 0 ? { now: () => Date.now() + clockOffset } : {}),
       rpc: {
         ...(settingString(settings, 'rpcbind') !== undefined ? { host: settingString(settings, 'rpcbind')! } : {}),
         port: settingNumber(settings, 'rpcport') ?? DEFAULT_RPC_PORT,
@@ -107,11 +141,9 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     console.error(`cchost node: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const producers = node.spec.schedule.producers.length;
-  console.error(`cchost node: chain ${node.spec.name} (${chainId(node.spec)}), RPC ${node.rpc?.url ?? 'off'}, cookie ${node.rpc?.cookieFile ?? '-'}`);
-  if (node.producer !== undefined && producers > 1) {
-    log.warn('this chain has several producers and peer networking is not implemented yet: blocks are produced on this node\'s slots but not finalized');
-  }
+  console.error(
+    `cchost node: chain ${node.spec.name} (${chainId(node.spec)}), RPC ${node.rpc?.url ?? 'off'}, cookie ${node.rpc?.cookieFile ?? '-'}${node.network !== undefined ? `, P2P ${node.network.net.url ?? '-'} (${node.network.engine.mode})` : ''}`,
+  );
   let signals = 0;
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130);

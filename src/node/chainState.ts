@@ -12,11 +12,16 @@ import type { ChainSpec } from '../chain/spec/types.ts';
 import type { Store } from '../store/types.ts';
 import { CchostError } from '../util/errors.ts';
 
+/** How many previous accumulators `pop` can restore without a rebuild. */
+const RECENT_ACCUMULATORS = 256;
+
 /** The in-memory chain index. Example: `const chain = ChainState.load(store, spec); chain.tipRef()`. */
 export class ChainState {
   private readonly ids: Uint8Array[] = [];
   private readonly slots: number[] = [];
   private acc: AncestorsAccumulator = EMPTY_ANCESTORS;
+  /** Accumulators before the most recent appends (newest last), so `pop` rarely rebuilds. */
+  private readonly recentAcc: AncestorsAccumulator[] = [];
   private header: BlockHeader | undefined;
 
   private constructor(readonly spec: ChainSpec) {}
@@ -40,8 +45,30 @@ export class ChainState {
     if (header.num !== this.ids.length) throw new RangeError(`block ${header.num} appended at height ${this.ids.length}`);
     this.ids.push(id);
     this.slots.push(header.slot);
+    this.recentAcc.push(this.acc);
+    if (this.recentAcc.length > RECENT_ACCUMULATORS) this.recentAcc.shift();
     this.acc = ancestorsAppend(this.acc, id);
     this.header = header;
+  }
+
+  /**
+   * Forgets the tip block after the store disconnected it (a branch switch); `tipHeader` becomes the
+   * new tip's, decoded from `newTipHeader`. Throws `RangeError` below genesis.
+   */
+  pop(newTipHeader: BlockHeader): void {
+    if (this.ids.length <= 1) throw new RangeError('cannot pop genesis');
+    if (newTipHeader.num !== this.ids.length - 2) throw new RangeError(`the new tip header is block ${newTipHeader.num}, not ${this.ids.length - 2}`);
+    this.ids.pop();
+    this.slots.pop();
+    const prev = this.recentAcc.pop();
+    if (prev !== undefined) this.acc = prev;
+    else {
+      // deeper than the remembered history: rebuild over the ids (one pass, O(n) hashes)
+      let acc = EMPTY_ANCESTORS;
+      for (const id of this.ids) acc = ancestorsAppend(acc, id);
+      this.acc = acc;
+    }
+    this.header = newTipHeader;
   }
 
   /** Tip height (-1 before genesis). */

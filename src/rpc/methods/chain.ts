@@ -1,7 +1,7 @@
 /**
  * Blockchain methods: getinfo (komodod), getblockchaininfo (with finality), getchaininfo (Antelope's
- * get_info names at `GET /v1/chain/info`), getblockcount, getbestblockhash, getblockhash, getblock,
- * getblockheader, gettxout.
+ * get_info names at `GET /v1/chain/info`), getblockcount, getbestblockhash, getblockhash, getblock
+ * (with the block's COMMIT certificate once final), getblockheader, gettxout.
  */
 import { encodeHeader } from '../../chain/block/header.ts';
 import { displayTxid } from '../../chain/state/key.ts';
@@ -10,7 +10,8 @@ import { defineMethod } from '../method.ts';
 import type { AnyMethod } from '../method.ts';
 import { coins } from './amount.ts';
 import { blockJson, headerJson } from './blockJson.ts';
-import type { NodeContext } from './context.ts';
+import { certificateJson, commitCertificateFor, finalityJson } from './finality.ts';
+import type { FinalityNodeContext } from './finalityView.ts';
 import { blockHeightOf, findBlock, internalTxid } from './lookup.ts';
 import { scriptPubKeyJson } from './script.ts';
 
@@ -25,35 +26,40 @@ export function antelopeTime(ms: number): string {
 const BLOCKHASH_PARAM = { name: 'blockhash', type: 'string', description: 'The block hash (64 hex digits) or a block height', maxLength: 64 } as const;
 
 /** The Blockchain methods of a node. */
-export function chainMethods(node: NodeContext): AnyMethod[] {
+export function chainMethods(node: FinalityNodeContext): AnyMethod[] {
   return [
     defineMethod({
       name: 'getinfo',
       summary: 'Returns node and chain state in one object (komodod style).',
       category: 'Control',
       params: [],
-      result: { description: 'version, blocks, longestchain, name, chainid, lastirreversible, relayfee, balance (with a wallet), rpcport, ...' },
+      result: { description: 'version, blocks, longestchain, name, chainid, lastirreversible, proposedlib, connections, relayfee, balance (with a wallet), rpcport, finality {head, proposed_lib, lib, schedule, participation, ...}, ...' },
       example: { params: [], result: { version: '0.1.0', blocks: 1200, longestchain: 1200, name: 'cchost-dev', lastirreversible: 1200 } },
       rest: { method: 'GET', path: '/v1/node/info' },
       handler: () => {
         const tip = node.tip();
         const lib = node.lib();
+        const f = node.finality?.status();
+        const peerHead = Math.max(tip.height, ...(node.finality?.peers() ?? []).map((p) => p.head.num));
         return {
           version: node.version,
           protocolversion: 1,
           name: node.spec.name,
           chainid: node.chainId,
           blocks: tip.height,
-          longestchain: tip.height,
+          longestchain: peerHead,
           bestblockhash: toHex(tip.id),
           lastirreversible: lib.height,
           lastirreversiblehash: toHex(lib.id),
-          connections: 0,
+          proposedlib: f?.proposedLib.num ?? lib.height,
+          connections: f?.peers ?? 0,
+          ...(node.finality?.p2pUrl() !== undefined ? { p2p: node.finality.p2pUrl() } : {}),
           tiptime: Math.floor(tip.timeMs / 1000),
           relayfee: coins(node.spec.minRelayFeePerKb),
           ...(node.wallet !== undefined ? { balance: coins(node.wallet.getBalance()) } : {}),
           ...(node.rpcPort() !== undefined ? { rpcport: node.rpcPort() } : {}),
-          errors: '',
+          finality: finalityJson(node),
+          errors: f?.clock.skewed === true ? `this clock is off by ${f.clock.offsetMs} ms against the producers; not producing` : '',
         };
       },
     }),
@@ -64,7 +70,7 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
       params: [],
       result: {
         description:
-          'chain, chainid, blocks, headers, bestblockhash, time, slot, producer, lastirreversible, lastirreversiblehash, finality {head_final, justify, finalref}, verificationprogress, initialblockdownload',
+          'chain, chainid, blocks, headers, bestblockhash, time, slot, producer, lastirreversible, lastirreversiblehash, finality {head_final, lib_height, lib_hash, justify, finalref, mode, head, proposed_lib, lib, lib_certificate, schedule, participation[], clock, ...}, verificationprogress, initialblockdownload',
       },
       example: { params: [], result: { chain: 'cchost-dev', blocks: 1200, headers: 1200, lastirreversible: 1200, finality: { head_final: true } } },
       rest: { method: 'GET', path: '/v1/chain/blockchaininfo' },
@@ -72,11 +78,13 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
         const tip = node.tip();
         const lib = node.lib();
         const h = tip.header;
+        const syncing = node.finality?.status().syncing ?? false;
+        const headers = Math.max(tip.height, ...(node.finality?.peers() ?? []).map((p) => p.head.num));
         return {
           chain: node.spec.name,
           chainid: node.chainId,
           blocks: tip.height,
-          headers: tip.height,
+          headers,
           bestblockhash: toHex(tip.id),
           time: Math.floor(tip.timeMs / 1000),
           time_ms: tip.timeMs,
@@ -90,9 +98,10 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
             lib_hash: toHex(lib.id),
             justify: { hash: toHex(h.justify.id), height: h.justify.num, slot: h.justify.slot },
             finalref: { hash: toHex(h.finalRef.id), height: h.finalRef.num, slot: h.finalRef.slot },
+            ...finalityJson(node),
           },
-          verificationprogress: 1,
-          initialblockdownload: false,
+          verificationprogress: headers > 0 ? Math.min(1, tip.height / headers) : 1,
+          initialblockdownload: syncing,
           pruned: false,
         };
       },
@@ -102,7 +111,7 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
       summary: "Returns the head and last irreversible block with Antelope get_info's field names.",
       category: 'Blockchain',
       description:
-        'proposed_lib_num is the last irreversible block the head block itself claims (its finalRef); last_irreversible_block_num is what this node holds certificates for (never lower).',
+        'proposed_lib_num is the highest block on the best branch with a PREPARE certificate this node holds (stage 1; on a node without the consensus engine, the finalRef the head block claims); last_irreversible_block_num is the highest block with a COMMIT certificate (stage 2, final).',
       params: [],
       result: {
         description:
@@ -132,7 +141,7 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
           head_block_producer: tip.header.producer,
           last_irreversible_block_num: lib.height,
           last_irreversible_block_id: toHex(lib.id),
-          proposed_lib_num: tip.header.finalRef.num,
+          proposed_lib_num: node.finality?.status().proposedLib.num ?? tip.header.finalRef.num,
         };
       },
     }),
@@ -172,7 +181,10 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
       summary: 'Returns a block: hex (verbosity 0), JSON with txids (1) or with decoded transactions (2).',
       category: 'Blockchain',
       params: [BLOCKHASH_PARAM, { name: 'verbosity', type: 'integer', min: 0, max: 2, default: 1, description: '0 = hex, 1 = JSON with txids, 2 = JSON with transactions' }],
-      result: { description: 'Hex string (verbosity 0) or the block object: hash, confirmations, size, height, merkleroot, tx, time, slot, producer, final, justify, finalref, ...' },
+      result: {
+        description:
+          'Hex string (verbosity 0) or the block object: hash, confirmations, size, height, merkleroot, tx, time, slot, producer, final, justify, finalref, commit_certificate (the COMMIT certificate proving a final block: on the block itself, its notarization, or on a descendant; null above the LIB), ...',
+      },
       example: { params: [HASH_EXAMPLE, 1], result: { hash: HASH_EXAMPLE, height: 1000, confirmations: 1, final: true, tx: [TXID_EXAMPLE] } },
       errors: [
         { code: 'rpc/BLOCK_NOT_FOUND', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'no block with that hash' },
@@ -183,7 +195,11 @@ export function chainMethods(node: NodeContext): AnyMethod[] {
       handler: ({ blockhash, verbosity }) => {
         const b = findBlock(node, blockhash, 'blockhash');
         if (verbosity === 0) return toHex(b.bytes);
-        return blockJson(node, b.block, b.id, b.bytes.length, verbosity === 1 ? 1 : 2);
+        const cert = commitCertificateFor(node, b.height);
+        return {
+          ...blockJson(node, b.block, b.id, b.bytes.length, verbosity === 1 ? 1 : 2),
+          commit_certificate: cert === undefined ? null : { ...certificateJson(node, cert.qc), on_this_block: cert.own, found_in: cert.source },
+        };
       },
     }),
     defineMethod({

@@ -14,11 +14,14 @@ import { chainMethods } from './chain.ts';
 import type { NodeContext } from './context.ts';
 import { controlMethods } from './control.ts';
 import { NODE_ERROR_MAP } from './errors.ts';
+import { finalityMethods } from './finality.ts';
 import { mempoolMethods } from './mempool.ts';
 import { rawTxMethods } from './rawtx.ts';
 import { walletMethods } from './wallet.ts';
 
 export type { LibInfo, ModuleInfo, NodeContext, NodeStoreReader, TipInfo } from './context.ts';
+export type { FinalityNodeContext, FinalitySnapshot, FinalityStatsView, FinalityView, ParticipationView, PeerView, PercentilesView } from './finalityView.ts';
+export { certificateJson, commitCertificateFor, finalityJson } from './finality.ts';
 export { NODE_ERROR_MAP, NODE_RPC_CODES, nodeRpcError } from './errors.ts';
 export type { NodeRpcCode } from './errors.ts';
 export { coins, satsNumber } from './amount.ts';
@@ -30,6 +33,7 @@ export { antelopeTime } from './chain.ts';
 export function nodeMethods(node: NodeContext): AnyMethod[] {
   return [
     ...chainMethods(node),
+    ...finalityMethods(node),
     ...mempoolMethods(node),
     ...rawTxMethods(node),
     ...addressMethods(node),
