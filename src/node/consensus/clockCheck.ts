@@ -7,10 +7,12 @@
  * The evidence is what honest producers already send: a producer seals its block at the start of
  * its slot, so with our clock `offset` ms ahead of theirs a block of slot s arrives with a "lag"
  * `arrival − slotStart(s)` (by our clock) of `offset + delay`, the delay (build + network) ≥ 0. Per producer we keep the smallest lag
- * of its recent blocks (the least-delayed one approximates the offset), and the estimate is the
- * median over producers (one wrong peer clock cannot move it). A lag below −limit proves our clock is
- * behind (no honest block is sealed before its slot); above +limit it is ahead (or every producer was
- * late by that much at once).
+ * of its recent blocks (the least-delayed one approximates the offset). The clock counts as off when
+ * more than half of the producers sampled agree that it is off in the same direction (one producer
+ * with a wrong clock cannot make us stop, nor keep us going), and the reported offset is the median
+ * (of an even count, the middle value nearer zero). A lag below −limit proves our clock is behind (no
+ * honest block is sealed before its slot); above +limit it is ahead (or every producer was late by
+ * that much at once).
  */
 
 /** Largest tolerated clock offset against the other producers (ms). */
@@ -36,7 +38,7 @@ export interface ClockEstimate {
   readonly offsetMs: number | undefined;
   /** Producers the estimate is based on. */
   readonly producers: number;
-  /** True when |offset| > the limit. */
+  /** True when more than half of the sampled producers put our clock beyond the limit, in one direction. */
   readonly skewed: boolean;
   readonly limitMs: number;
 }
@@ -71,7 +73,10 @@ export class ClockMonitor {
     if (count < MIN_SAMPLES) return { offsetMs: undefined, producers: mins.length, skewed: false, limitMs: this.limitMs };
     mins.sort((a, b) => a - b);
     const mid = mins.length >> 1;
-    const offset = mins.length % 2 === 1 ? mins[mid]! : (mins[mid - 1]! + mins[mid]!) / 2;
-    return { offsetMs: Math.round(offset), producers: mins.length, skewed: Math.abs(offset) > this.limitMs, limitMs: this.limitMs };
+    const offset = mins.length % 2 === 1 ? mins[mid]! : Math.abs(mins[mid - 1]!) < Math.abs(mins[mid]!) ? mins[mid - 1]! : mins[mid]!;
+    const ahead = mins.filter((m) => m > this.limitMs).length;
+    const behind = mins.filter((m) => m < -this.limitMs).length;
+    const skewed = 2 * ahead > mins.length || 2 * behind > mins.length;
+    return { offsetMs: Math.round(offset), producers: mins.length, skewed, limitMs: this.limitMs };
   }
 }

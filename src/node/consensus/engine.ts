@@ -207,6 +207,7 @@ export class ConsensusEngine {
       light: this.mode === 'light',
       stateOf: (id) => this.db.get(id)?.state,
     });
+    for (const b of this.db.blocks()) if (b !== this.db.root) this.watch.observe(b.header); // double production against replayed blocks
     o.log.info('fork database loaded', { lib: this.db.lib.num, head: this.db.head.ref.num, reversible: this.db.size - 1, mode: this.mode });
   }
 
