@@ -69,3 +69,17 @@ test('a crash in the middle of a producer’s own turn does not make it sign a s
   assert.ok(byP01.length >= 6, 'it produced before and after the restarts');
   assert.equal(new Set(byP01).size, byP01.length);
 });
+
+test('an FSI loss is a fault for liveness: with f silent producers, one restart without its FSI stops finality (safety kept); with its FSI finality resumes', () => {
+  // n = 7, p02 and p05 silent: the 5 others are exactly a quorum. p04 restarts at 9.4 s; without its FSI
+  // it cannot vote until a certificate forms after its startup, which needs its own vote (§5.10 step 3)
+  const run = (keepFsi: boolean) =>
+    runSimulation({ seed: 778, n: 7, durationMs: 30_000, byzantine: { count: 2, indices: [2, 5], behaviour: { silent: true } }, crashes: [{ node: 4, atMs: 8_000, downMs: 1_400, keepFsi }] });
+  const kept = run(true);
+  const lost = run(false);
+  assert.deepEqual(kept.violations, []);
+  assert.deepEqual(lost.violations, []);
+  assert.ok(kept.libTrace[0]![59]! > kept.libTrace[0]![20]! + 20, 'with the FSI: finality resumes after the restart');
+  assert.equal(lost.libTrace[0]![59], lost.libTrace[0]![20], 'without it: f + 1 faults, finality stops for good');
+  assert.ok(lost.world.votesOf('p04').filter((v) => v.at > 9_400).length === 0, 'the amnesic node never found a certificate to vote through');
+});

@@ -2,8 +2,9 @@
  * Seeded safety fuzz of the simulator (CONSENSUS.md §5.12 item 2). Seed s runs n = [4, 7, 21][s mod 3]
  * producers, 0..f of them byzantine with a random behaviour, on a random network profile; with some
  * probability also a partition that heals, a crash at a random persistence point (or between events)
- * with random file losses, and a schedule change that replaces 1–3 members with newcomers. Each run is
- * 60 s of slots, checked after every event: no conflicting finality, LIB monotone and certified (also
+ * with random file losses (an FSI loss counts against the f budget: byzantine + FSI losses ≤ f), and a
+ * schedule change that replaces 1–3 members with newcomers. Each run is 60 s of slots, checked after
+ * every event: no conflicting finality, LIB monotone and certified (also
  * across restarts), no honest double production, vote audit P2/C2/C3/P3 over both lives of a
  * restarted node, every honest UTXO value equal to its head chain's, identical header states.
  *
@@ -74,7 +75,15 @@ function fuzzConfig(seed: number): SimOptions {
       { atMs: at + rng.int(2_000, 20_000), groups: undefined },
     ];
   }
-  const files = () => ({ keepFsi: rng.chance(1, 2), keepWatermark: rng.chance(1, 2), keepForkDb: rng.chance(3, 4), corruptFsi: rng.chance(1, 8) });
+  // a restart that loses its FSI cannot vote until the others form a certificate without it (§5.10
+  // step 3), so it counts against the fault budget: byzantine + FSI losses ≤ f, else finality may stop
+  let fsiLossesLeft = f - opts.byzantine!.count;
+  const files = () => {
+    const lose = fsiLossesLeft > 0 && rng.chance(1, 2);
+    if (lose) fsiLossesLeft--;
+    const corrupt = lose && rng.chance(1, 4);
+    return { keepFsi: !lose || corrupt, corruptFsi: corrupt, keepWatermark: rng.chance(1, 2), keepForkDb: rng.chance(3, 4) };
+  };
   if (rng.chance(1, 3)) {
     opts.crashes = [{ node: rng.pick(idx), atMs: rng.int(2_000, 40_000), downMs: rng.int(500, 10_000), ...files() }];
   }

@@ -69,7 +69,7 @@ for (const n of [4, 7, 21]) {
 
 const FUZZ: { n: number; byz: number[]; seeds: number[]; durationMs: number }[] = [
   { n: 4, byz: [0, 1], seeds: [1, 2], durationMs: 60_000 },
-  { n: 7, byz: [1, 2], seeds: [1], durationMs: 60_000 },
+  { n: 7, byz: [0, 1, 2], seeds: [1], durationMs: 60_000 },
   { n: 21, byz: [6], seeds: [1], durationMs: 30_000 },
 ];
 
