@@ -19,8 +19,9 @@ import { NodeErrorCode, nodeError } from '../node/errors.ts';
 import { createLogger } from '../node/log.ts';
 import type { LogLevel } from '../node/log.ts';
 import { readDatadirSpec, readSpecFile } from '../node/specFile.ts';
+import { MAX_DEV_KEYS, devKeys } from '../node/devKeys.ts';
 import { DEFAULT_RPC_PORT } from '../rpc/defaults.ts';
-import { fromHex, isHex } from '../util/bytes.ts';
+import { fromHex, isHex, toHex } from '../util/bytes.ts';
 import { CchostError } from '../util/errors.ts';
 
 const NODE_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
@@ -36,6 +37,7 @@ const NODE_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
   light: { kind: 'flag', help: 'light validation: headers and certificates only; never votes or produces' },
   'node-name': { kind: 'string', help: 'P2P name of a non-producing node (default node-<key prefix>)' },
   'clock-offset': { kind: 'string', help: 'add this many ms to the clock (testing: a node off by more than 250 ms refuses to produce)' },
+  'import-dev-keys': { kind: 'flag', help: "import the publicly known dev keys (as 'cchost dev' funds them) into the wallet (devnets only)" },
 });
 
 /** Default P2P port. */
@@ -132,7 +134,12 @@ export async function runNode(argv: readonly string[]): Promise<number> {
         ...(settingString(settings, 'rpcuser') !== undefined ? { user: settingString(settings, 'rpcuser')! } : {}),
         ...(settingString(settings, 'rpcpassword') !== undefined ? { password: settingString(settings, 'rpcpassword')! } : {}),
       },
-      wallet: { enabled: !settingFlag(settings, 'disablewallet') },
+      wallet: {
+        enabled: !settingFlag(settings, 'disablewallet'),
+        ...(settingFlag(settings, 'import-dev-keys') && spec !== undefined
+          ? { importKeys: devKeys(Math.min(spec.allocations.length, MAX_DEV_KEYS), spec.prefixes).map((k) => ({ key: toHex(k.privateKey), label: `dev${k.index}` })) }
+          : {}),
+      },
       log,
       onStopRequested: () => void node.stop(),
     };

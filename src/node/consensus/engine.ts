@@ -36,6 +36,7 @@ import { nextHeaderState } from '../../consensus/headerState.ts';
 import { CLOCK_TOLERANCE_SLOTS } from '../../consensus/params.ts';
 import { idKey, showRef } from '../../consensus/refs.ts';
 import { memberIndex } from '../../consensus/schedule.ts';
+import { BIP340 } from '../../consensus/scheme.ts';
 import type { FinalizerSafety, HeaderState, Vote } from '../../consensus/types.ts';
 import { makeVote, votingSets } from '../../consensus/votes.ts';
 import { EquivocationWatch } from '../../consensus/watch.ts';
@@ -58,6 +59,7 @@ import type { ProducerParticipation } from './participation.ts';
 import { forkDbFromStore } from './replay.ts';
 import { loadFsi, loadLibQc, saveFsi, saveLibQc } from './safetyStore.ts';
 import { NO_TRANSPORT } from './transport.ts';
+import { cachingScheme } from './verifyCache.ts';
 import type { Transport } from './transport.ts';
 
 /** Engine error codes (besides the chain's and the consensus core's). */
@@ -135,6 +137,9 @@ export interface FinalityStatus {
 const MAX_ORPHANS = 512;
 const MAX_PARKED_QCS = 256;
 const MAX_PARKED_VOTES = 4096;
+const MAX_LATE_VOTES = 4096;
+/** Late votes checked per event-loop turn (a few ms of signature checks). */
+const LATE_VOTES_PER_TURN = 16;
 /** Blocks up to this many slots ahead are held until their slot (a slightly fast peer clock). */
 const EARLY_HOLD_SLOTS = 4;
 const REQUEST_INTERVAL_MS = 500;
@@ -167,6 +172,8 @@ export class ConsensusEngine {
   private readonly early = new Map<string, Held>();
   private readonly parkedQcs = new Map<string, QC[]>();
   private readonly parkedVotes = new Map<string, Vote[]>();
+  private lateVotes: Vote[] = [];
+  private lateScheduled = false;
   private parkedVoteCount = 0;
   private transport: Transport = NO_TRANSPORT;
   private settling = false;
@@ -183,7 +190,7 @@ export class ConsensusEngine {
   private readonly voteListeners: ((v: Vote) => void)[] = [];
 
   constructor(private readonly o: EngineOptions) {
-    this.cfg = consensusConfig(o.spec);
+    this.cfg = consensusConfig(o.spec, { scheme: cachingScheme(BIP340) });
     this.clock = new ClockMonitor(o.clockSkewLimitMs);
     this.mode = o.light === true ? 'light' : o.key !== undefined ? 'producer' : 'full';
     this.db = forkDbFromStore(o.spec, o.store);
@@ -435,10 +442,37 @@ export class ConsensusEngine {
       this.requestBlocks();
       return ok('parked');
     }
+    if ((vote.phase === 'PREPARE' ? entry.prepareQc : entry.commitQc) !== undefined) {
+      // the certificate exists: this vote only feeds participation and the double-vote check, so its
+      // signature is checked when the event loop is idle, behind votes that can still form certificates
+      this.deferVote(vote);
+      return ok('counted');
+    }
     const out = this.countVote(vote, entry.state);
     if (out.status === 'rejected') return err(out.error ?? { code: 'CONSENSUS_VOTE_MALFORMED', message: 'vote rejected' });
     if (this.dirty) this.settle();
     return ok(out.status);
+  }
+
+  private deferVote(vote: Vote): void {
+    this.lateVotes.push(vote);
+    if (this.lateVotes.length > MAX_LATE_VOTES) this.lateVotes.shift();
+    if (this.lateScheduled) return;
+    this.lateScheduled = true;
+    setImmediate(() => this.countLateVotes());
+  }
+
+  private countLateVotes(): void {
+    this.lateScheduled = false;
+    for (const v of this.lateVotes.splice(0, LATE_VOTES_PER_TURN)) {
+      const entry = this.db.get(v.block.id);
+      if (entry !== undefined) this.countVote(v, entry.state);
+    }
+    if (this.dirty) this.settle();
+    if (this.lateVotes.length > 0 && !this.lateScheduled) {
+      this.lateScheduled = true;
+      setImmediate(() => this.countLateVotes());
+    }
   }
 
   /** Checks and counts a vote on a known block (participation, vote silence, certificates). */

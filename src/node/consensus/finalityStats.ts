@@ -44,6 +44,8 @@ export function percentiles(values: readonly number[]): Percentiles {
 export class FinalityStats {
   private readonly records: FinalizedRecord[] = [];
   private readonly lags: number[] = [];
+  /** head − LIB samples taken since start (more than the ring holds, eventually). */
+  lagSamples = 0;
 
   /** Records a block that became final. */
   finalized(r: FinalizedRecord): void {
@@ -54,12 +56,13 @@ export class FinalityStats {
   /** Records head − LIB at a slot start. */
   sampleLag(blocks: number): void {
     this.lags.push(blocks);
+    this.lagSamples++;
     if (this.lags.length > CAPACITY) this.lags.shift();
   }
 
   /** Recent finalized blocks, oldest first (at most `limit`). */
   recent(limit = CAPACITY): readonly FinalizedRecord[] {
-    return this.records.slice(-limit);
+    return limit <= 0 ? [] : this.records.slice(-limit);
   }
 
   /** Slot start → final latency (ms) of finalized blocks with number above `sinceNum`. */
@@ -69,6 +72,6 @@ export class FinalityStats {
 
   /** head − LIB samples (blocks), the last `last` of them. */
   lag(last = CAPACITY): Percentiles {
-    return percentiles(this.lags.slice(-last));
+    return percentiles(last <= 0 ? [] : this.lags.slice(-last));
   }
 }

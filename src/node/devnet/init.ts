@@ -96,6 +96,7 @@ export function initDevnet(o: DevnetInitOptions): DevnetInitResult {
         .join(','),
       loglevel: o.loglevel ?? 'info',
     };
+    if (n.index === 0) config['import-dev-keys'] = true; // node0's wallet can spend the funded dev keys
     if (n.role === 'producer') {
       const key = producers[n.index]!;
       writeJson(p.key, { chain: spec.name, chainId: chainId(spec), warning: 'PRIVATE KEY of this producer only', producers: [{ name: key.name, privateKey: toHex(key.privateKey) }] }, 0o600);
