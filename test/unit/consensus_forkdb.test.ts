@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { sha256 } from '../../src/crypto/hash.ts';
 import { utf8 } from '../../src/util/bytes.ts';
 import type { BlockHeader, BlockRef, QC } from '../../src/chain/block/index.ts';
-import { ConsensusErrorCode, ForkDb, headerRef, sameRef } from '../../src/consensus/index.ts';
+import { ConsensusErrorCode, ForkDb, headerRef, nextHeaderState, sameRef } from '../../src/consensus/index.ts';
 import type { BranchApplier, ForkBlock, HeaderState } from '../../src/consensus/index.ts';
-import { genesis, scheduleOf, NAMES4 } from './consensus_fixture.ts';
+import { CONFIG, Chain, genesis, makeHeader, qcOf, scheduleOf, NAMES4 } from './consensus_fixture.ts';
 
 const g = genesis(scheduleOf(1, NAMES4));
 
@@ -187,4 +187,28 @@ test('the root only moves forward along the head branch', () => {
   assert.ok(db.advanceRoot(db.get(b3.state.ref.id)!).ok);
   assert.ok(sameRef(db.lib, b3.state.ref));
   assert.deepEqual(db.advanceRoot(db.root).ok, true, 'advancing to the root itself is a no-op');
+});
+
+test('restart: a fork database rebuilt at a later root needs the final history for claims below the root; resumeAt puts the head at the store tip', () => {
+  const c = new Chain(scheduleOf(1, NAMES4));
+  c.add(1);
+  const s2 = c.add(2);
+  const s3 = c.add(3);
+  const h4 = makeHeader(s3, 4, { finalRef: s2.ref, finalQc: qcOf('COMMIT', s2, ['alice', 'bob', 'carol']) });
+  // the node's LIB was block 3 when it stopped: the rebuilt database's root is block 3
+  const bare = new ForkDb(c.headers[3]!, s3, 'b3');
+  const refused = nextHeaderState(CONFIG, s3, h4, bare.ancestorStateFor(s3.ref.id));
+  assert.equal(refused.ok ? 'ok' : refused.error.code, ConsensusErrorCode.HEADER_BAD_CLAIM, 'block 2 is below the root and unknown');
+  const db = new ForkDb(c.headers[3]!, s3, 'b3', { history: c.states.slice(0, 3) });
+  const st4 = nextHeaderState(CONFIG, s3, h4, db.ancestorStateFor(s3.ref.id));
+  assert.ok(st4.ok, 'with the block log’s recent states the claim checks out');
+  assert.ok(db.extends(s3.ref, s2.ref) && db.extends(s3.ref, c.states[0]!.ref));
+  const b4 = db.add(h4, st4.value, 'b4');
+  assert.ok(b4.ok);
+  assert.equal(db.head.payload, 'b3');
+  assert.ok(db.resumeAt(b4.value.ref.id).ok, 'the store had applied block 4 before the crash');
+  assert.equal(db.head.payload, 'b4');
+  assert.ok(db.head.validated);
+  assert.equal(db.resumeAt(sha256(utf8('unknown'))).ok, false);
+  assert.equal(db.checkInvariants(), undefined);
 });
