@@ -6,6 +6,13 @@
  * under these flags" for the given coins; what the node makes of it (the script cache, the mempool)
  * stays on the main thread (txSubmitter.ts).
  *
+ * Workers hold a few batches each (`maxInFlight` × `maxBatch`, more than a block's production time
+ * of work); jobs beyond that wait in the queue. While jobs wait, the main thread helps: between its own
+ * events it takes the youngest waiting jobs and judges them itself, a few milliseconds at a time
+ * (`helpSliceMs`, 0 turns this off). The workers keep the oldest ones, which acceptance needs first.
+ * On a two-CPU machine the one worker is the bottleneck and the main thread is idle half the time;
+ * helping turns that idle time into verification.
+ *
  * Workers start on the first job, not with the node (a node that never receives a transaction pays
  * nothing). Until one is loaded, and whenever none is running or the queue is full, a job is answered
  * 'unavailable' at once and the caller verifies on its own thread. A worker that dies is replaced on
@@ -16,7 +23,8 @@ import type { Worker } from 'node:worker_threads';
 import type { ChainSpec } from '../chain/spec/types.ts';
 import type { Logger } from './log.ts';
 import { startTsWorker } from './tsWorker.ts';
-import { VERDICT_INVALID, VERDICT_VALID, packBatch } from './verifyProtocol.ts';
+import { judgeJob } from './verifyJob.ts';
+import { VERDICT_INVALID, VERDICT_NOT_HANDLED, VERDICT_VALID, packBatch } from './verifyProtocol.ts';
 import type { BatchVerdicts, VerifyJob } from './verifyProtocol.ts';
 
 /** What a worker said about a job. */
@@ -28,10 +36,12 @@ export interface VerifyPoolOptions {
   /** Worker threads (at least 1). */
   readonly workers: number;
   readonly log: Logger;
-  /** Most jobs per message (default 256). */
+  /** Most jobs per message (default 128). */
   readonly maxBatch?: number | undefined;
-  /** Most batches in flight per worker (default 4); more jobs wait in the queue. */
+  /** Most batches in flight per worker (default 3); more jobs wait in the queue. */
   readonly maxInFlight?: number | undefined;
+  /** Milliseconds the main thread spends per turn on waiting jobs (default 4; 0 = never helps). */
+  readonly helpSliceMs?: number | undefined;
   /** Most jobs waiting in the queue; beyond it jobs answer 'unavailable' (default 20,000). */
   readonly maxQueued?: number | undefined;
   /** How many times dead workers are replaced before the pool gives up (default 3). */
@@ -53,6 +63,9 @@ export interface VerifyPoolStats {
   readonly restarts: number;
   /** Milliseconds the workers spent verifying (summed over workers). */
   readonly busyMs: number;
+  /** Jobs the main thread judged itself while workers were busy, and the milliseconds it spent. */
+  readonly helped: number;
+  readonly helpMs: number;
 }
 
 interface Waiter {
@@ -76,6 +89,10 @@ export function defaultVerifyWorkers(env: Readonly<Record<string, string | undef
 
 const WORKER_URL = new URL('./verifyWorker.ts', import.meta.url);
 
+function verdictOf(v: number | undefined): VerifyVerdict {
+  return v === VERDICT_VALID ? 'valid' : v === VERDICT_INVALID ? 'invalid' : 'unavailable';
+}
+
 /** The pool. Example: `const pool = new VerifyPool({ spec, workers: 1, log }); await pool.verify(job); await pool.close()`. */
 export class VerifyPool {
   private readonly slots: Slot[] = [];
@@ -87,6 +104,10 @@ export class VerifyPool {
   private restarts = 0;
   private counts = { valid: 0, invalid: 0, unavailable: 0, batches: 0 };
   private busyMs = 0;
+  private helped = 0;
+  private helpMs = 0;
+  private helpScheduled = false;
+  private readonly helpSliceMs: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly maxQueued: number;
@@ -94,8 +115,9 @@ export class VerifyPool {
 
   constructor(private readonly o: VerifyPoolOptions) {
     if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`a verify pool needs at least one worker, got ${o.workers}`);
-    this.maxBatch = o.maxBatch ?? 256;
-    this.maxInFlight = o.maxInFlight ?? 4;
+    this.maxBatch = o.maxBatch ?? 128;
+    this.maxInFlight = o.maxInFlight ?? 3;
+    this.helpSliceMs = o.helpSliceMs ?? 4;
     this.maxQueued = o.maxQueued ?? 20_000;
     this.maxRestarts = o.maxRestarts ?? 3;
   }
@@ -137,6 +159,8 @@ export class VerifyPool {
       ...this.counts,
       restarts: this.restarts,
       busyMs: Math.round(this.busyMs),
+      helped: this.helped,
+      helpMs: Math.round(this.helpMs),
     };
   }
 
@@ -232,8 +256,7 @@ export class VerifyPool {
     if (slot.inFlight.size === 0) slot.worker.unref();
     this.busyMs += m.ms;
     for (let i = 0; i < waiters.length; i++) {
-      const v = m.verdicts[i];
-      this.settle(waiters[i]!, v === VERDICT_VALID ? 'valid' : v === VERDICT_INVALID ? 'invalid' : 'unavailable');
+      this.settle(waiters[i]!, verdictOf(m.verdicts[i]));
     }
     this.scheduleFlush();
   }
@@ -247,6 +270,36 @@ export class VerifyPool {
     });
   }
 
+  private scheduleHelp(): void {
+    if (this.helpSliceMs <= 0 || this.helpScheduled || this.queue.length === 0) return;
+    this.helpScheduled = true;
+    setImmediate(() => {
+      this.helpScheduled = false;
+      this.help();
+    });
+  }
+
+  /** Judges the youngest waiting jobs on this thread for up to `helpSliceMs`, then yields to other events. */
+  private help(): void {
+    if (this.closed) return;
+    const t0 = performance.now();
+    let t = t0;
+    while (this.queue.length > 0 && t - t0 < this.helpSliceMs) {
+      const w = this.queue.pop()!;
+      let v: number;
+      try {
+        v = judgeJob(this.o.spec, w.job);
+      } catch {
+        v = VERDICT_NOT_HANDLED;
+      }
+      this.helped++;
+      this.settle(w, verdictOf(v));
+      t = performance.now();
+    }
+    this.helpMs += t - t0;
+    this.scheduleHelp();
+  }
+
   /** Hands queued jobs to the least busy ready workers, up to `maxInFlight` batches each. */
   private flush(): void {
     while (this.queue.length > 0) {
@@ -255,7 +308,10 @@ export class VerifyPool {
         if (!s.ready || s.dead || s.inFlight.size >= this.maxInFlight) continue;
         if (best === undefined || s.inFlight.size < best.inFlight.size) best = s;
       }
-      if (best === undefined) return;
+      if (best === undefined) {
+        this.scheduleHelp(); // every worker is full and jobs wait
+        return;
+      }
       const take = this.queue.length <= this.maxBatch ? this.queue.splice(0) : this.queue.splice(0, this.maxBatch);
       const id = this.nextId++;
       const batch = packBatch(id, take.map((w) => w.job));

@@ -169,6 +169,36 @@ test('VerifyPool: a worker that dies hands its jobs back as unavailable and is r
   assert.equal(await pool.verify(jobOf(spendGenesis(t, genesis, 1, COIN), [coin])), 'unavailable');
 });
 
+test('VerifyPool: jobs waiting behind full workers are judged by the main thread with the same verdicts; helpSliceMs 0 turns that off', async () => {
+  const { t, genesis } = await node(0);
+  const coin: Coin = { value: 1_000_000n * COIN, script: keyScript(t.keys[1]!), height: 0, coinbase: false };
+  const good = spendGenesis(t, genesis, 1, COIN);
+  // A worker that loads and then never answers: whatever it takes stays in flight.
+  const silent = (): Worker => new Worker("const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ ready: true }); parentPort.on('message', () => {});", { eval: true });
+  const pool = new VerifyPool({ spec: t.node.spec, workers: 1, log: SILENT_LOGGER, startWorker: silent, maxBatch: 1, maxInFlight: 1 });
+  pools.push(pool);
+  pool.warm();
+  await until('the worker', () => pool.ready);
+  const first = pool.verify(jobOf(good, [coin])); // taken by the worker, never answered
+  const rest = [pool.verify(jobOf(corrupt(good), [coin])), pool.verify(jobOf(good, [coin]))];
+  assert.deepEqual(await Promise.all(rest), ['invalid', 'valid'], 'the main thread judged the waiting jobs');
+  const s = pool.stats();
+  assert.equal(s.helped, 2);
+  assert.equal(s.inFlight, 1);
+  await pool.close();
+  assert.equal(await first, 'unavailable', 'closing hands the stuck job back');
+  const off = new VerifyPool({ spec: t.node.spec, workers: 1, log: SILENT_LOGGER, startWorker: silent, maxBatch: 1, maxInFlight: 1, helpSliceMs: 0 });
+  pools.push(off);
+  off.warm();
+  await until('the worker', () => off.ready);
+  const pending = [off.verify(jobOf(good, [coin])), off.verify(jobOf(good, [coin]))];
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(off.stats().helped, 0, 'helpSliceMs 0: the main thread never verifies');
+  assert.equal(off.stats().queued, 1);
+  await off.close();
+  assert.deepEqual(await Promise.all(pending), ['unavailable', 'unavailable']);
+});
+
 test('a sendrawtransaction batch answers exactly as with verification on the main thread: order, chains, duplicates, conflicts, bad signatures, read-after-write', async () => {
   const a = await node(1);
   const b = await node(0);
