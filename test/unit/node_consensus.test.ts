@@ -34,7 +34,6 @@ import { DEFAULT_PREFIXES } from '../../src/crypto/address.ts';
 import { ChainState } from '../../src/node/chainState.ts';
 import { ClockMonitor } from '../../src/node/consensus/clockCheck.ts';
 import { ConsensusEngine } from '../../src/node/consensus/engine.ts';
-import { lightConnect } from '../../src/node/consensus/lightConnect.ts';
 import { devKeys } from '../../src/node/devKeys.ts';
 import { devnetSpec } from '../../src/node/devnet/spec.ts';
 import type { DevnetProducer } from '../../src/node/devnet/spec.ts';
@@ -243,17 +242,17 @@ test('light validation applies the UTXO transition without script checks; full v
     const ctx = { spec, parent: gg.ref, ancestors: gg.acc, schedule: spec.schedule, blockTimeAt: () => T0 };
     const full = connectBlock(gg.view, withForged, ctx);
     assert.equal(full.ok, false, 'full validation checks the script');
-    const light = lightConnect(gg.view, withForged, ctx);
+    const light = connectBlock(gg.view, withForged, ctx, { light: true });
     assert.ok(light.ok, light.ok ? '' : light.error.message);
     assert.equal(light.value.spent.length, 1);
     assert.equal(light.value.fees, 10_000n);
-    assert.ok(lightConnect(gg.view, block, ctx).ok);
+    assert.ok(connectBlock(gg.view, block, ctx, { light: true }).ok);
 
     const overspend = signedP2pkh([{ txid, vout: 0, value: FUNDS, key: k0 }], [{ script: keyScript(k1), value: FUNDS + 1n }]);
-    const r = lightConnect(gg.view, resign({ header: empty.header, txs: [empty.txs[0]!, overspend] }), ctx);
+    const r = connectBlock(gg.view, resign({ header: empty.header, txs: [empty.txs[0]!, overspend] }), ctx, { light: true });
     assert.equal(r.ok, false, 'light validation still refuses to create value');
     const missing = signedP2pkh([{ txid: toHex(new Uint8Array(32).fill(7)), vout: 0, value: FUNDS, key: k0 }], [{ script: keyScript(k1), value: 1n }]);
-    const m = lightConnect(gg.view, resign({ header: empty.header, txs: [empty.txs[0]!, missing] }), ctx);
+    const m = connectBlock(gg.view, resign({ header: empty.header, txs: [empty.txs[0]!, missing] }), ctx, { light: true });
     assert.equal(m.ok, false, 'light validation refuses a missing input');
   } finally {
     store.close();

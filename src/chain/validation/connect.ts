@@ -89,18 +89,55 @@ export function checkCoinbaseContext(coinbase: Transaction, txid: Uint8Array, vi
   return cc.ok ? { ok: true, value: undefined } : cc;
 }
 
+/** How much of each transaction `connectBlock` checks. */
+export interface ConnectOptions {
+  /**
+   * Light validation (CONSENSUS.md §5.3): no per-transaction signature, script, lock-time or module
+   * checks; inputs must exist and no transaction may create value. Default false (full validation).
+   */
+  readonly light?: boolean | undefined;
+}
+
+/** Light check of non-coinbase transaction `i`: its inputs exist in `view` and it creates no value; returns its fee. */
+function lightTxFee(tx: Transaction, txid: Uint8Array, i: number, view: UtxoView): Result<bigint, BlockRejection> {
+  let valueIn = 0n;
+  for (let vin = 0; vin < tx.ins.length; vin++) {
+    const input = tx.ins[vin]!;
+    const coin = view.getCoin({ txid: input.hash, vout: input.index });
+    if (coin === undefined) {
+      return blockReject(BlockRejectCode.TX_INVALID, `transaction ${i} (${displayTxid(txid)}) spends a missing or spent output (input ${vin})`, {
+        reason: 'bad-txns-inputs-missingorspent',
+        txIndex: i,
+        txid: displayTxid(txid),
+      });
+    }
+    valueIn += coin.value;
+  }
+  let valueOut = 0n;
+  for (const o of tx.outs) valueOut += o.value;
+  if (valueOut > valueIn) {
+    return blockReject(BlockRejectCode.TX_INVALID, `transaction ${i} (${displayTxid(txid)}) pays out more than its inputs`, {
+      reason: 'bad-txns-in-belowout',
+      txIndex: i,
+      txid: displayTxid(txid),
+    });
+  }
+  return { ok: true, value: valueIn - valueOut };
+}
+
 /**
- * Validates `block` on top of the state `view` (the parent's UTXO set) and returns its delta.
+ * Validates `block` on top of the state `view` (the parent's UTXO set) and returns its delta;
+ * `opts.light` skips the per-transaction script, lock-time and module checks.
  * Example: `const r = connectBlock(view, block, {spec, parent, ancestors, schedule, blockTimeAt}); if (r.ok) applyDelta(set, r.value)`.
  */
-export function connectBlock(view: UtxoView, block: Block, ctx: BlockContext): Result<BlockDelta, BlockRejection> {
+export function connectBlock(view: UtxoView, block: Block, ctx: BlockContext, opts: ConnectOptions = {}): Result<BlockDelta, BlockRejection> {
+  const light = opts.light === true;
   const hdr = checkBlockHeader(block.header, ctx);
   if (!hdr.ok) return hdr;
   const body = checkBlockBody(block, ctx.spec, ctx.blockBytes);
   if (!body.ok) return body;
   const { txids } = body.value;
   const height = block.header.num;
-  const blockTimeMs = slotStartMs(ctx.spec, block.header.slot);
   const txs = block.txs;
 
   const coinbase = txs[0]!;
@@ -108,25 +145,35 @@ export function connectBlock(view: UtxoView, block: Block, ctx: BlockContext): R
     return blockReject(BlockRejectCode.BAD_CB_HEIGHT, `the coinbase scriptSig must start with the height ${height} (BIP34)`, { reason: 'bad-cb-height', txIndex: 0 });
   }
 
-  const connector = new BlockConnector(view, height, ctx.ccHost !== undefined);
-  const tctx = blockTxContext(ctx, height, blockTimeMs, connector);
-  const cb = checkCoinbaseContext(coinbase, txids[0]!, connector.overlay, tctx);
-  if (!cb.ok) return txInvalid(0, txids[0]!, cb.error);
-  connector.apply(coinbase, txids[0]!, true);
-
-  for (let i = 1; i < txs.length; i++) {
-    const tx = txs[i]!;
-    const txid = txids[i]!;
-    const r = checkTxContextual(tx, txid, connector.overlay, tctx);
-    if (!r.ok) return txInvalid(i, txid, r.error);
-    connector.fees += r.value.fee;
-    if (connector.fees > MAX_MONEY) {
-      return blockReject(BlockRejectCode.FEES_OUT_OF_RANGE, `the fees up to transaction ${i} add up to ${connector.fees}, above MAX_MONEY`, {
-        reason: 'bad-txns-accumulated-fee-outofrange',
-        txIndex: i,
-      });
+  const connector = new BlockConnector(view, height, !light && ctx.ccHost !== undefined);
+  if (light) {
+    connector.apply(coinbase, txids[0]!, true);
+    for (let i = 1; i < txs.length; i++) {
+      const fee = lightTxFee(txs[i]!, txids[i]!, i, connector.overlay);
+      if (!fee.ok) return fee;
+      connector.fees += fee.value;
+      connector.apply(txs[i]!, txids[i]!, false);
     }
-    connector.apply(tx, txid, false);
+  } else {
+    const tctx = blockTxContext(ctx, height, slotStartMs(ctx.spec, block.header.slot), connector);
+    const cb = checkCoinbaseContext(coinbase, txids[0]!, connector.overlay, tctx);
+    if (!cb.ok) return txInvalid(0, txids[0]!, cb.error);
+    connector.apply(coinbase, txids[0]!, true);
+
+    for (let i = 1; i < txs.length; i++) {
+      const tx = txs[i]!;
+      const txid = txids[i]!;
+      const r = checkTxContextual(tx, txid, connector.overlay, tctx);
+      if (!r.ok) return txInvalid(i, txid, r.error);
+      connector.fees += r.value.fee;
+      if (connector.fees > MAX_MONEY) {
+        return blockReject(BlockRejectCode.FEES_OUT_OF_RANGE, `the fees up to transaction ${i} add up to ${connector.fees}, above MAX_MONEY`, {
+          reason: 'bad-txns-accumulated-fee-outofrange',
+          txIndex: i,
+        });
+      }
+      connector.apply(tx, txid, false);
+    }
   }
 
   const reward = blockReward(ctx.spec, height);

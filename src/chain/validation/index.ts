@@ -23,6 +23,6 @@ export type { HeaderContext } from './header.ts';
 export { blockSize, checkBlockBody } from './body.ts';
 export type { BlockBody } from './body.ts';
 export { connectBlock, hasCoinbaseHeight, validateBlock } from './connect.ts';
-export type { BlockContext } from './connect.ts';
+export type { BlockContext, ConnectOptions } from './connect.ts';
 export { buildBlock } from './build.ts';
 export type { BuildBlockParams, BuiltBlock, DroppedTx } from './build.ts';

@@ -7,8 +7,8 @@
  * into the fork database (replay.ts); the LIB mark (`store.setLib`) separates them from final ones.
  *
  * Full validation runs the chain rules (`connectBlock`, scripts and modules included); light
- * validation (`lightConnect`) skips per-transaction checks. A block the node built itself carries its
- * delta and is connected without validating it again.
+ * validation (`connectBlock` with `{ light: true }`) skips per-transaction checks. A block the node
+ * built itself carries its delta and is connected without validating it again.
  */
 import type { Transaction } from 'bitcoinjs-lib';
 import { decodeBlock } from '../../chain/block/block.ts';
@@ -29,7 +29,6 @@ import { CchostError, err, ok } from '../../util/errors.ts';
 import type { ErrorData, Result } from '../../util/errors.ts';
 import type { ChainState } from '../chainState.ts';
 import type { DispatchRecorder } from '../moduleHooks.ts';
-import { lightConnect } from './lightConnect.ts';
 
 /** A block in the node's fork database. Fields change as the block moves in and out of the store. */
 export interface NodeBlock {
@@ -112,7 +111,7 @@ export class StoreApplier implements BranchApplier<NodeBlock> {
         blockBytes: b.payload.raw,
       };
       this.o.ccHost?.clear();
-      const r = this.o.light ? lightConnect(store, block, ctx) : connectBlock(store, block, ctx);
+      const r = connectBlock(store, block, ctx, { light: this.o.light });
       if (!r.ok) {
         this.o.ccHost?.clear();
         return r;
