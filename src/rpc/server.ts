@@ -243,6 +243,8 @@ export interface StartRpcServerOptions extends Omit<RpcServerOptions, 'auth'> {
   readonly publicGet?: boolean;
   /** Serve without any credentials (only allowed on a loopback host). */
   readonly noAuth?: boolean;
+  /** Registers extra routes on the app before it listens (e.g. a node's `GET /health`). */
+  readonly routes?: (app: FastifyInstance) => void;
 }
 
 /** A listening RPC server. */
@@ -258,14 +260,15 @@ export interface RunningRpcServer {
   close(): Promise<void>;
 }
 
-function isLoopback(host: string): boolean {
+/** True for a host name that only this machine can reach. Example: `isLoopbackHost('127.0.0.1') === true`. */
+export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function resolveAuth(o: StartRpcServerOptions): { auth: RpcAuth; cookie: { path: string; credential: RpcCredential } | undefined } {
   const host = o.host ?? DEFAULT_RPC_HOST;
   if (o.noAuth === true) {
-    if (!isLoopback(host)) throw new CchostError(RPC_BAD_CONFIG, `refusing to serve RPC without credentials on ${host}; bind to 127.0.0.1 or configure rpcuser/rpcpassword`);
+    if (!isLoopbackHost(host)) throw new CchostError(RPC_BAD_CONFIG, `refusing to serve RPC without credentials on ${host}; bind to 127.0.0.1 or configure rpcuser/rpcpassword`);
     return { auth: { mode: 'none' }, cookie: undefined };
   }
   if ((o.rpcuser === undefined) !== (o.rpcpassword === undefined) || o.rpcpassword === '') {
@@ -278,7 +281,7 @@ function resolveAuth(o: StartRpcServerOptions): { auth: RpcAuth; cookie: { path:
     cookie = { path: cookiePath(o.datadir), credential: newCookieCredential() };
     credentials.push(cookie.credential);
   }
-  if (credentials.length === 0) throw new CchostError(RPC_BAD_CONFIG, 'no RPC credentials: give a datadir (for the cookie) or rpcuser/rpcpassword');
+  if (credentials.length === 0) throw new CchostError(RPC_BAD_CONFIG, 'no RPC credentials: keep the cookie on (with a datadir) or set rpcuser/rpcpassword');
   return { auth: { mode: 'basic', credentials, ...(o.publicGet === true ? { publicGet: true } : {}) }, cookie };
 }
 
@@ -290,10 +293,12 @@ export async function startRpcServer(o: StartRpcServerOptions): Promise<RunningR
   const host = o.host ?? DEFAULT_RPC_HOST;
   const { auth, cookie } = resolveAuth(o);
   const app = buildRpcServer({ ...o, auth });
+  o.routes?.(app);
   if (cookie !== undefined) {
     try {
       writeCookie(cookie.path, cookie.credential);
     } catch (e) {
+      await app.close();
       throw new CchostError(RPC_START_FAILED, `cannot write the RPC cookie ${cookie.path}: ${(e as Error).message}; check --datadir`, { path: cookie.path });
     }
   }
@@ -304,7 +309,7 @@ export async function startRpcServer(o: StartRpcServerOptions): Promise<RunningR
     if (cookie !== undefined) removeCookie(cookie.path, cookie.credential);
     await app.close();
     const code = (e as { code?: string }).code;
-    const why = code === 'EADDRINUSE' ? 'the port is in use; is another cchost running? stop it or pass --rpcport' : (e as Error).message;
+    const why = code === 'EADDRINUSE' ? 'the port is in use (another cchost?); stop it or pass --rpcport (0 picks a free port)' : (e as Error).message;
     throw new CchostError(RPC_START_FAILED, `cannot listen for RPC on ${host}:${requested}: ${why}`, { host, port: requested });
   }
   const port = (app.server.address() as AddressInfo).port;
