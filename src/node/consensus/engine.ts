@@ -42,6 +42,7 @@ import { makeVote, votingSets } from '../../consensus/votes.ts';
 import { EquivocationWatch } from '../../consensus/watch.ts';
 import { sha256 } from '../../crypto/hash.ts';
 import type { BlockHooks, Store } from '../../store/types.ts';
+import type { FinalitySnapshot } from '../../rpc/methods/finalityView.ts';
 import { toHex } from '../../util/bytes.ts';
 import { err, ok } from '../../util/errors.ts';
 import type { ErrorData, Result } from '../../util/errors.ts';
@@ -51,11 +52,9 @@ import type { DispatchRecorder } from '../moduleHooks.ts';
 import { StoreApplier } from './applier.ts';
 import type { NodeBlock } from './applier.ts';
 import { ClockMonitor } from './clockCheck.ts';
-import type { ClockEstimate } from './clockCheck.ts';
 import { FinalityStats } from './finalityStats.ts';
 import type { FinalizedRecord } from './finalityStats.ts';
 import { Participation } from './participation.ts';
-import type { ProducerParticipation } from './participation.ts';
 import { forkDbFromStore } from './replay.ts';
 import { loadFsi, loadLibQc, saveFsi, saveLibQc } from './safetyStore.ts';
 import { NO_TRANSPORT } from './transport.ts';
@@ -109,29 +108,9 @@ export interface FinalizedBlock {
   readonly block: Block | undefined;
 }
 
-/** The finality picture for RPC. */
-export interface FinalityStatus {
-  readonly mode: EngineMode;
-  readonly name: string | undefined;
-  readonly head: BlockRef;
-  readonly headProducer: string;
-  readonly proposedLib: BlockRef;
-  readonly lib: BlockRef;
-  readonly libQc: QC | undefined;
-  readonly active: Schedule;
-  readonly pending: Schedule | undefined;
-  readonly participation: readonly ProducerParticipation[];
-  readonly clock: ClockEstimate;
+/** The finality picture for RPC: the RPC layer's `FinalitySnapshot` without the producer's figures, plus the FSI. */
+export interface FinalityStatus extends Omit<FinalitySnapshot, 'production'> {
   readonly fsi: FinalizerSafety | undefined;
-  readonly startupSlot: number | undefined;
-  readonly forkDbBlocks: number;
-  readonly orphans: number;
-  readonly evidence: number;
-  /** Double votes and double production this node saw (evidence items ever gathered). */
-  readonly equivocations: number;
-  readonly votesSent: number;
-  readonly syncing: boolean;
-  readonly peers: number;
 }
 
 const MAX_ORPHANS = 512;

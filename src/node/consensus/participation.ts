@@ -8,6 +8,7 @@
 import { bitmapIndices } from '../../chain/block/qc.ts';
 import type { QC } from '../../chain/block/types.ts';
 import type { HeaderState, Vote } from '../../consensus/types.ts';
+import type { ParticipationView } from '../../rpc/methods/finalityView.ts';
 import { toHex } from '../../util/bytes.ts';
 
 /** Finalized blocks and certificates the shares are computed over. */
@@ -15,26 +16,8 @@ const WINDOW = 100;
 /** Blocks whose voters are tracked before they are final or pruned. */
 const MAX_TRACKED = 4096;
 
-/** One producer's participation. */
-export interface ProducerParticipation {
-  readonly name: string;
-  /** Member of the pending schedule only. */
-  readonly pendingOnly: boolean;
-  readonly produced: number;
-  readonly missed: number;
-  readonly missedInARow: number;
-  readonly standby: boolean;
-  /** Slot of the latest vote received from it (0 = none yet). */
-  readonly lastVoteSlot: number;
-  /** Local time (unix ms) of that vote (0 = none). */
-  readonly lastVoteMs: number;
-  /** Recently finalized blocks it voted on (as received here), of `blocks`. */
-  readonly voted: number;
-  readonly blocks: number;
-  /** Recent COMMIT certificates it signed, of `certificates`. */
-  readonly signed: number;
-  readonly certificates: number;
-}
+/** One producer's participation: the RPC layer's `ParticipationView`. */
+export type ProducerParticipation = ParticipationView;
 
 /** Tracks votes and certificate signers. Example: `p.vote(v, now); p.certificate(qc, state); p.report(head.state)`. */
 export class Participation {

@@ -8,15 +8,18 @@
 import type { BlockRef, QC, Schedule } from '../../chain/block/types.ts';
 import type { NodeContext } from './context.ts';
 
-/** One producer's participation. */
+/** One producer's participation (src/node/consensus/participation.ts computes it). */
 export interface ParticipationView {
   readonly name: string;
+  /** Member of the pending schedule only. */
   readonly pendingOnly: boolean;
   readonly produced: number;
   readonly missed: number;
   readonly missedInARow: number;
   readonly standby: boolean;
+  /** Slot of the latest vote received from it (0 = none yet). */
   readonly lastVoteSlot: number;
+  /** Local time (unix ms) of that vote (0 = none). */
   readonly lastVoteMs: number;
   /** Recently finalized blocks whose vote from it this node received, of `blocks`. */
   readonly voted: number;
