@@ -10,28 +10,23 @@
  * votes). Non-producers take a random P2P key per start unless given one.
  */
 import type { Transaction } from 'bitcoinjs-lib';
-import type { AcceptResult, Mempool, MempoolContext } from '../chain/mempool/mempool.ts';
+import type { AcceptResult } from '../chain/mempool/mempool.ts';
 import { NAME_RE } from '../chain/params.ts';
-import type { ChainSpec } from '../chain/spec/types.ts';
 import { chainIdBytes } from '../chain/spec/canonical.ts';
 import type { TxRejection } from '../chain/validation/errors.ts';
-import type { ScriptCache } from '../chain/validation/scriptCache.ts';
 import { randomPrivateKey, xOnlyPublicKeyFromPrivate } from '../crypto/secp256k1.ts';
 import { P2PNode } from '../net/network.ts';
 import { progressReporter } from '../net/progress.ts';
 import type { NetworkConfig, NetworkHandlers, PeerInfo, Verdict } from '../net/types.ts';
 import { verdictFor } from '../net/verdict.ts';
-import type { BlockHooks, Store } from '../store/types.ts';
 import { toHex } from '../util/bytes.ts';
 import type { ErrorData, Result } from '../util/errors.ts';
-import type { ChainState } from './chainState.ts';
 import { ConsensusEngine, EngineErrorCode } from './consensus/engine.ts';
 import type { BlockOutcome } from './consensus/engine.ts';
 import { SlotClock } from './consensus/slotClock.ts';
 import { SlotProducer } from './consensus/slotProducer.ts';
 import type { Transport } from './consensus/transport.ts';
-import type { Logger } from './log.ts';
-import type { DispatchRecorder } from './moduleHooks.ts';
+import type { NodeParts } from './parts.ts';
 
 /** Network settings of a node (`NodeConfig.network`). */
 export interface NetworkNodeConfig {
@@ -52,17 +47,7 @@ export interface NetworkNodeConfig {
 }
 
 /** The node parts a networked node runs on (built by `createNode`). */
-export interface NetworkedNodeParts {
-  readonly spec: ChainSpec;
-  readonly store: Store;
-  readonly chain: ChainState;
-  readonly mempool: Mempool;
-  readonly mempoolContext: () => MempoolContext;
-  readonly ccHost: DispatchRecorder | undefined;
-  readonly scriptCache: ScriptCache;
-  readonly hooks: BlockHooks | undefined;
-  readonly log: Logger;
-  readonly now: () => number;
+export interface NetworkedNodeParts extends NodeParts {
   /** The producer's key and coinbase script; omit for a full or light node. */
   readonly producer?: { readonly name: string; readonly privateKey: Uint8Array; readonly payTo: Uint8Array; readonly maxBlockBytes?: number | undefined } | undefined;
   /** Mempool acceptance of a transaction from a peer (no re-broadcast: the P2P layer relays accepted ones). */
@@ -89,20 +74,13 @@ export class NetworkedNode {
 
   /** Builds the engine (replaying the store), opens the P2P endpoint and starts the slot clock. */
   static async start(parts: NetworkedNodeParts, cfg: NetworkNodeConfig): Promise<NetworkedNode> {
-    const { spec, store, log } = parts;
+    const { producer: configuredProducer, acceptTx: _acceptTx, ...common } = parts;
+    const { spec, store, log } = common;
     const light = cfg.light === true;
-    const producerKey = light ? undefined : parts.producer;
+    const producerKey = light ? undefined : configuredProducer;
     const engine = new ConsensusEngine({
-      spec,
-      store,
-      chain: parts.chain,
-      mempool: parts.mempool,
-      mempoolContext: parts.mempoolContext,
-      ccHost: parts.ccHost,
-      scriptCache: parts.scriptCache,
-      hooks: parts.hooks,
+      ...common,
       log: log.child({ component: 'consensus' }),
-      now: parts.now,
       key: producerKey !== undefined ? { name: producerKey.name, privateKey: producerKey.privateKey } : undefined,
       light,
       clockSkewLimitMs: cfg.clockSkewLimitMs,
@@ -180,17 +158,11 @@ export class NetworkedNode {
     const producer =
       producerKey !== undefined
         ? new SlotProducer({
+            ...common,
             engine,
-            spec,
-            store,
-            chain: parts.chain,
-            mempool: parts.mempool,
-            ccHost: parts.ccHost,
-            scriptCache: parts.scriptCache,
             key: { name: producerKey.name, privateKey: producerKey.privateKey },
             payTo: producerKey.payTo,
             log: log.child({ component: 'producer' }),
-            now: parts.now,
             maxBlockBytes: producerKey.maxBlockBytes,
           })
         : undefined;

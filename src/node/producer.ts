@@ -18,24 +18,18 @@
  */
 import type { Transaction } from 'bitcoinjs-lib';
 import type { BlockRef, QC } from '../chain/block/types.ts';
-import type { Mempool, MempoolContext } from '../chain/mempool/mempool.ts';
 import { slotAt, slotStartMs } from '../chain/params.ts';
-import type { ChainSpec } from '../chain/spec/types.ts';
 import { displayTxid } from '../chain/state/key.ts';
 import { buildBlock } from '../chain/validation/build.ts';
 import { producerForSlot } from '../chain/validation/producer.ts';
-import type { ScriptCache } from '../chain/validation/scriptCache.ts';
 import type { ProducerWatermark } from '../consensus/types.ts';
-import type { BlockHooks, Store } from '../store/types.ts';
 import { toHex } from '../util/bytes.ts';
 import { err, ok } from '../util/errors.ts';
 import type { ErrorData, Result } from '../util/errors.ts';
-import type { ChainState } from './chainState.ts';
-import type { Logger } from './log.ts';
-import type { DispatchRecorder } from './moduleHooks.ts';
 import { selfCertificates } from './selfFinality.ts';
 import type { BlockCertificates } from './selfFinality.ts';
-import { loadWatermark, saveWatermark } from './watermark.ts';
+import type { NodeParts } from './parts.ts';
+import { saveWatermark, startupWatermark } from './watermark.ts';
 
 /** Why a slot was not produced. */
 export const ProduceRefusal = {
@@ -70,22 +64,10 @@ export interface ProducedBlock {
 }
 
 /** What the producer works with. */
-export interface ProducerOptions {
-  readonly spec: ChainSpec;
-  readonly store: Store;
-  readonly chain: ChainState;
-  readonly mempool: Mempool;
-  readonly mempoolContext: () => MempoolContext;
-  readonly ccHost: DispatchRecorder | undefined;
-  readonly scriptCache: ScriptCache;
-  /** Store hooks for module indexes (undefined when no module has any). */
-  readonly hooks: BlockHooks | undefined;
+export interface ProducerOptions extends NodeParts {
   readonly key: { readonly name: string; readonly privateKey: Uint8Array };
   /** Where the coinbase pays reward + fees. */
   readonly payTo: Uint8Array;
-  readonly log: Logger;
-  /** Unix ms (the slot clock). */
-  readonly now: () => number;
   /** Cap on a block's size below the chain's limit (keeps each slot's work short). */
   readonly maxBlockBytes?: number | undefined;
   /** How far into its slot a block may still be started (default 80 % of the slot). */
@@ -123,10 +105,7 @@ export class Producer {
   private bytesPerMs: number | undefined;
 
   constructor(private readonly o: ProducerOptions) {
-    const nowSlot = slotAt(o.spec, o.now());
-    const loaded = loadWatermark(o.store, Math.max(nowSlot, o.chain.tipRef().slot));
-    this.watermark = loaded.watermark;
-    if (loaded.source !== 'stored') o.log.info('no producer watermark: producing only after the current slot', { source: loaded.source, slot: loaded.watermark.lastProducedSlot });
+    this.watermark = startupWatermark(o);
     this.lateLimitMs = o.lateLimitMs ?? Math.floor(o.spec.slotMs * 0.8);
     this.restoreFinality();
   }

@@ -4,11 +4,13 @@
  * signs two blocks for one slot. A missing or corrupt value means "nothing before start-up": the node
  * produces only after the slot it started in (`watermarkAfterAmnesia`).
  */
+import { slotAt } from '../chain/params.ts';
 import { decodeWatermark, encodeWatermark, watermarkAfterAmnesia } from '../consensus/persist.ts';
 import type { ProducerWatermark } from '../consensus/types.ts';
 import type { Store } from '../store/types.ts';
 import type { Result } from '../util/errors.ts';
 import type { StoreError } from '../store/errors.ts';
+import type { NodeParts } from './parts.ts';
 
 /** Meta key of the watermark in the store. */
 export const WATERMARK_META_KEY = 'node.producerWatermark';
@@ -31,4 +33,15 @@ export function loadWatermark(store: Pick<Store, 'getMeta'>, startupSlot: number
 /** Writes the watermark durably (returns when it is on disk). */
 export function saveWatermark(store: Pick<Store, 'setMeta'>, w: ProducerWatermark): Result<void, StoreError> {
   return store.setMeta(WATERMARK_META_KEY, encodeWatermark(w));
+}
+
+/**
+ * The watermark a starting producer works from: the stored one, or else (logged) the later of the
+ * current slot and the tip's slot counts as produced. Example: `this.watermark = startupWatermark(opts)`.
+ */
+export function startupWatermark(o: Pick<NodeParts, 'spec' | 'store' | 'chain' | 'log' | 'now'>): ProducerWatermark {
+  const nowSlot = slotAt(o.spec, o.now());
+  const loaded = loadWatermark(o.store, Math.max(nowSlot, o.chain.tipRef().slot));
+  if (loaded.source !== 'stored') o.log.info('no producer watermark: producing only after the current slot', { source: loaded.source, slot: loaded.watermark.lastProducedSlot });
+  return loaded.watermark;
 }

@@ -16,12 +16,9 @@
  * written before the root moves; the FSI is written (synchronous=FULL) before a vote is sent.
  */
 import type { Block, BlockRef, Evidence, Phase, QC, Schedule, ScheduleEntry } from '../../chain/block/types.ts';
-import type { Mempool, MempoolContext } from '../../chain/mempool/mempool.ts';
 import { slotAt, slotStartMs } from '../../chain/params.ts';
-import type { ChainSpec } from '../../chain/spec/types.ts';
 import type { BlockDelta } from '../../chain/state/types.ts';
 import { displayTxid } from '../../chain/state/key.ts';
-import type { ScriptCache } from '../../chain/validation/scriptCache.ts';
 import { QcAggregator } from '../../consensus/aggregator.ts';
 import type { VoteOutcome } from '../../consensus/aggregator.ts';
 import { verifyQc } from '../../consensus/certificate.ts';
@@ -41,14 +38,10 @@ import type { FinalizerSafety, HeaderState, Vote } from '../../consensus/types.t
 import { makeVote, votingSets } from '../../consensus/votes.ts';
 import { EquivocationWatch } from '../../consensus/watch.ts';
 import { sha256 } from '../../crypto/hash.ts';
-import type { BlockHooks, Store } from '../../store/types.ts';
 import type { FinalitySnapshot } from '../../rpc/methods/finalityView.ts';
 import { toHex } from '../../util/bytes.ts';
 import { err, ok } from '../../util/errors.ts';
 import type { ErrorData, Result } from '../../util/errors.ts';
-import type { ChainState } from '../chainState.ts';
-import type { Logger } from '../log.ts';
-import type { DispatchRecorder } from '../moduleHooks.ts';
 import { StoreApplier } from './applier.ts';
 import type { NodeBlock } from './applier.ts';
 import { ClockMonitor } from './clockCheck.ts';
@@ -60,6 +53,7 @@ import { loadFsi, loadLibQc, saveFsi, saveLibQc } from './safetyStore.ts';
 import { NO_TRANSPORT } from './transport.ts';
 import { cachingScheme } from './verifyCache.ts';
 import type { Transport } from './transport.ts';
+import type { NodeParts } from '../parts.ts';
 
 /** Engine error codes (besides the chain's and the consensus core's). */
 export const EngineErrorCode = {
@@ -75,18 +69,7 @@ export const EngineErrorCode = {
 export type EngineMode = 'producer' | 'full' | 'light';
 
 /** What the engine works with. */
-export interface EngineOptions {
-  readonly spec: ChainSpec;
-  readonly store: Store;
-  readonly chain: ChainState;
-  readonly mempool: Mempool;
-  readonly mempoolContext: () => MempoolContext;
-  readonly ccHost: DispatchRecorder | undefined;
-  readonly scriptCache: ScriptCache;
-  readonly hooks: BlockHooks | undefined;
-  readonly log: Logger;
-  /** Wall clock, unix ms (tests and `--clock-offset` shift it). */
-  readonly now: () => number;
+export interface EngineOptions extends NodeParts {
   /** A producer's name and key (votes, and production through `SlotProducer`); omit for a full node. */
   readonly key?: { readonly name: string; readonly privateKey: Uint8Array } | undefined;
   /** Light validation: headers and certificates only; never votes. */

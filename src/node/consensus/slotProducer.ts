@@ -11,24 +11,18 @@
  * full blocks), so a slot's work stays short on a busy machine.
  */
 import type { Transaction } from 'bitcoinjs-lib';
-import type { Mempool } from '../../chain/mempool/mempool.ts';
 import { slotAt, slotStartMs } from '../../chain/params.ts';
-import type { ChainSpec } from '../../chain/spec/types.ts';
 import { displayTxid } from '../../chain/state/key.ts';
 import { buildBlock } from '../../chain/validation/build.ts';
 import { producerForSlot } from '../../chain/validation/producer.ts';
-import type { ScriptCache } from '../../chain/validation/scriptCache.ts';
 import { acceptableEvidence } from '../../consensus/headerState.ts';
 import { advanceWatermark, headerClaims, mayProduce } from '../../consensus/production.ts';
 import type { ProductionRefusal } from '../../consensus/production.ts';
 import { regimeFor, scheduledProducer } from '../../consensus/regime.ts';
 import type { ProducerWatermark } from '../../consensus/types.ts';
-import type { Store } from '../../store/types.ts';
 import { toHex } from '../../util/bytes.ts';
-import type { ChainState } from '../chainState.ts';
-import type { Logger } from '../log.ts';
-import type { DispatchRecorder } from '../moduleHooks.ts';
-import { loadWatermark, saveWatermark } from '../watermark.ts';
+import type { NodeParts } from '../parts.ts';
+import { saveWatermark, startupWatermark } from '../watermark.ts';
 import type { ConsensusEngine } from './engine.ts';
 
 /** Time from slot start by which a block must be sealed and sent (CONSENSUS.md PRODUCE_BUDGET). */
@@ -50,19 +44,11 @@ export type SlotOutcome =
   | { readonly kind: 'refused'; readonly slot: number; readonly reason: SlotRefusal; readonly detail?: string };
 
 /** What the producer works with. */
-export interface SlotProducerOptions {
+export interface SlotProducerOptions extends Omit<NodeParts, 'mempoolContext' | 'hooks'> {
   readonly engine: ConsensusEngine;
-  readonly spec: ChainSpec;
-  readonly store: Store;
-  readonly chain: ChainState;
-  readonly mempool: Mempool;
-  readonly ccHost: DispatchRecorder | undefined;
-  readonly scriptCache: ScriptCache;
   readonly key: { readonly name: string; readonly privateKey: Uint8Array };
   /** Where the coinbase pays reward + fees. */
   readonly payTo: Uint8Array;
-  readonly log: Logger;
-  readonly now: () => number;
   /** Cap on a block's bytes below the chain's limit. */
   readonly maxBlockBytes?: number | undefined;
   /** Production budget from slot start (default 200 ms). */
@@ -83,10 +69,7 @@ export class SlotProducer {
 
   constructor(private readonly o: SlotProducerOptions) {
     this.startedAt = o.now();
-    const nowSlot = slotAt(o.spec, o.now());
-    const loaded = loadWatermark(o.store, Math.max(nowSlot, o.chain.tipRef().slot));
-    this.watermark = loaded.watermark;
-    if (loaded.source !== 'stored') o.log.info('no producer watermark: producing only after the current slot', { source: loaded.source, slot: loaded.watermark.lastProducedSlot });
+    this.watermark = startupWatermark(o);
   }
 
   /** The last slot a block was signed for. */
