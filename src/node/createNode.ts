@@ -45,6 +45,7 @@ import { DispatchRecorder, hasIndexHooks, moduleIndexHooks } from './moduleHooks
 import { Producer } from './producer.ts';
 import { NetworkedNode } from './p2p.ts';
 import type { NetworkNodeConfig } from './p2p.ts';
+import type { NodeParts } from './parts.ts';
 import { finalityView } from './consensus/view.ts';
 import type { FinalityNodeContext, FinalityView } from '../rpc/methods/finalityView.ts';
 import { listenRpc } from './rpcListen.ts';
@@ -333,26 +334,16 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       },
     };
 
+    const parts: NodeParts = { spec, store, chain, mempool, mempoolContext, ccHost: recorder, scriptCache, hooks, log, now };
+    const payToOf = (p: { readonly privateKey: Uint8Array; readonly payTo?: Uint8Array | undefined }): Uint8Array => p.payTo ?? p2pkhScript(hash160(publicKeyFromPrivate(p.privateKey, true)));
     let network: NetworkedNode | undefined;
     if (config.network !== undefined) {
       const p = config.producer;
       const submitLocal = ctx.submitTransaction.bind(ctx);
       network = await NetworkedNode.start(
         {
-          spec,
-          store,
-          chain,
-          mempool,
-          mempoolContext,
-          ccHost: recorder,
-          scriptCache,
-          hooks,
-          log,
-          now,
-          producer:
-            p === undefined
-              ? undefined
-              : { name: producerName(spec, p.privateKey), privateKey: p.privateKey, payTo: p.payTo ?? p2pkhScript(hash160(publicKeyFromPrivate(p.privateKey, true))), maxBlockBytes: p.maxBlockBytes },
+          ...parts,
+          producer: p === undefined ? undefined : { name: producerName(spec, p.privateKey), privateKey: p.privateKey, payTo: payToOf(p), maxBlockBytes: p.maxBlockBytes },
           acceptTx: (tx) => submitLocal(tx),
         },
         config.network,
@@ -373,18 +364,10 @@ export async function createNode(config: NodeConfig): Promise<Node> {
       const p = config.producer;
       const name = producerName(spec, p.privateKey);
       producer = new Producer({
-        spec,
-        store,
-        chain,
-        mempool,
-        mempoolContext,
-        ccHost: recorder,
-        scriptCache,
-        hooks,
+        ...parts,
         key: { name, privateKey: p.privateKey },
-        payTo: p.payTo ?? p2pkhScript(hash160(publicKeyFromPrivate(p.privateKey, true))),
+        payTo: payToOf(p),
         log: log.child({ component: 'producer' }),
-        now,
         maxBlockBytes: p.maxBlockBytes,
       });
       const prod = producer;
