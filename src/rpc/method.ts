@@ -42,6 +42,8 @@ export interface IntegerParam extends ParamCommon {
   readonly default?: number;
   readonly min?: number;
   readonly max?: number;
+  /** Also take `true`/`false` as 1/0, as bitcoind does for verbosity flags (`getrawtransaction txid true`). */
+  readonly acceptBoolean?: boolean;
 }
 /** A JSON boolean. */
 export interface BooleanParam extends ParamCommon {

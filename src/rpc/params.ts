@@ -92,6 +92,7 @@ export function coerceParam(s: ParamSpec, v: unknown, o: CoerceOptions): Coerced
     }
     case 'number':
     case 'integer': {
+      if (s.type === 'integer' && s.acceptBoolean === true && typeof v === 'boolean') v = v ? 1 : 0;
       const typed = s.type === 'integer' ? Number.isSafeInteger(v) : typeof v === 'number' && Number.isFinite(v);
       if (!typed) return fail('rpc/WRONG_TYPE', s, v);
       const n = v as number;
@@ -191,6 +192,7 @@ export function fromText(s: ParamSpec, v: string | readonly string[]): Result<un
   switch (s.type) {
     case 'number':
     case 'integer':
+      if (s.type === 'integer' && s.acceptBoolean === true && (v === 'true' || v === 'false')) return ok(v === 'true' ? 1 : 0);
       return ok(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v) ? Number(v) : v);
     case 'boolean':
       return ok(v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v);

@@ -60,7 +60,9 @@ const ERROR_SCHEMA = {
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   reply.code(status);
   if (body === undefined) return reply.send();
-  return reply.type('application/json; charset=utf-8').send(stringifyJson(body));
+  // Exactly `application/json`, as bitcoind sends it: some bitcoind clients parse error bodies only
+  // then. Fastify appends `; charset=utf-8` to a JSON type for string payloads, not for a Buffer.
+  return reply.header('content-type', 'application/json').send(Buffer.from(stringifyJson(body), 'utf8'));
 }
 
 function sendRestError(reply: FastifyReply, f: RpcFailure, status = restStatus(f)): FastifyReply {

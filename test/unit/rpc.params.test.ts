@@ -187,3 +187,14 @@ test('args: REST text values are converted by type before validation', () => {
   assert.ok(!twice.ok);
   assert.equal(twice.error.code, 'rpc/DUPLICATE_PARAM');
 });
+
+test('behavior: an integer flag with acceptBoolean takes true/false as 1/0 (bitcoind verbose), in JSON and in text', () => {
+  const flag: ParamSpec = { name: 'verbose', description: 'flag', type: 'integer', min: 0, max: 1, acceptBoolean: true };
+  const plain: ParamSpec = { name: 'verbose', description: 'flag', type: 'integer', min: 0, max: 1 };
+
+  assert.deepEqual(coerceParam(flag, true, o), { ok: true, value: 1 });
+  assert.deepEqual(coerceParam(flag, false, o), { ok: true, value: 0 });
+  assert.deepEqual(fromText(flag, 'true'), { ok: true, value: 1 });
+  assert.equal(coerceParam(plain, true, o).ok, false, 'without the option a boolean is a type error');
+  assert.equal(coerceParam(flag, 'yes', o).ok, false);
+});

@@ -38,7 +38,7 @@ export function rawTxMethods(node: NodeContext): AnyMethod[] {
       category: 'Rawtransactions',
       params: [
         { name: 'txid', type: 'hex', bytes: 32, invalid: 'RPC_INVALID_PARAMETER', description: 'The transaction id' },
-        { name: 'verbose', type: 'integer', min: 0, max: 1, default: 0, description: '0 = hex, 1 = JSON' },
+        { name: 'verbose', type: 'integer', min: 0, max: 1, default: 0, acceptBoolean: true, description: '0 or false = hex, 1 or true = JSON' },
       ],
       result: { description: 'Hex (verbose 0), or the decoded transaction with hex, blockhash, height, confirmations, time, blocktime' },
       example: { params: [TXID_EXAMPLE, 1], result: { txid: TXID_EXAMPLE, confirmations: 2, height: 1201 } },
