@@ -8,7 +8,6 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import Client from 'bitcoin-core';
 import { address as baddress, payments, script as bscript, Transaction } from 'bitcoinjs-lib';
 import type { Network } from 'bitcoinjs-lib';
 import * as ecc from 'tiny-secp256k1';
+import { killRunning, startDev } from './devProcess.ts';
 
 /** The dev chain's address prefixes (Komodo's): P2PKH 60 ("R"), P2SH 85, WIF 188. */
 const DEV_NETWORK: Network = {
@@ -32,34 +32,9 @@ const COIN = 100_000_000n;
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killRunning(children);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface DevLine {
-  readonly rpcUrl: string;
-  readonly cookieFile: string;
-  readonly keys: readonly { readonly address: string; readonly wif: string; readonly privateKey: string }[];
-}
-
-async function startDev(datadir: string): Promise<{ child: ChildProcess; line: DevLine; stderr: () => string }> {
-  const child = spawn(process.execPath, ['bin/cchost.mjs', 'dev', '--datadir', datadir, '--rpcport', '0', '--print-json', '--keys', '3'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CCHOST_LOGLEVEL: 'warn' },
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!out.includes('\n')) {
-    if (child.exitCode !== null) throw new Error(`cchost dev exited ${child.exitCode}: ${err}`);
-    if (Date.now() > deadline) throw new Error(`no JSON line from cchost dev within 30 s: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, line: JSON.parse(out.split('\n')[0]!) as DevLine, stderr: () => err };
-}
 
 /** A bitcoind-style RPC error as bitcoin-core throws it. */
 function rpcCode(e: unknown): number | undefined {
@@ -69,7 +44,7 @@ function rpcCode(e: unknown): number | undefined {
 test('bitcoin-core client + bitcoinjs-lib: a P2PKH payment signed outside cchost is accepted, mined, and read back as bitcoinjs parses it', async (t) => {
   const datadir = mkdtempSync(join(tmpdir(), 'cchost-client-'));
   dirs.push(datadir);
-  const dev = await startDev(datadir);
+  const dev = await startDev(datadir, children);
   t.after(() => {
     if (dev.child.exitCode === null && dev.child.signalCode === null) dev.child.kill('SIGKILL');
   });

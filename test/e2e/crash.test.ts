@@ -12,7 +12,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,51 +27,18 @@ import { legacySighash } from '../../src/script/sighash.ts';
 import { openStore } from '../../src/store/store.ts';
 import { concatBytes, fromHex, utf8 } from '../../src/util/bytes.ts';
 import { unwrap } from '../../src/util/errors.ts';
+import { killRunning, startDev } from './devProcess.ts';
+import type { DevLine } from './devProcess.ts';
 
 const CYCLES = 3;
 const LOAD_MS = 2000;
 /** Milliseconds after a slot start at which each cycle's SIGKILL lands. */
 const KILL_OFFSETS_MS = [2, 6, 15];
 
-interface DevLine {
-  readonly rpcUrl: string;
-  readonly cookieFile: string;
-  readonly keys: readonly { readonly address: string; readonly privateKey: string }[];
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly line: DevLine;
-  readonly stderr: () => string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 type Json = { result?: unknown; error?: { code: number; message: string; data?: { code?: string } } };
 
 async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
-}
-
-function startDev(datadir: string, children: Set<ChildProcess>): Promise<Running> {
-  const child = spawn(process.execPath, ['bin/cchost.mjs', 'dev', '--datadir', datadir, '--rpcport', '0', '--print-json', '--keys', '4'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CCHOST_LOGLEVEL: 'warn' },
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return (async () => {
-    const deadline = Date.now() + 30_000;
-    while (!out.includes('\n')) {
-      if (child.exitCode !== null) throw new Error(`cchost dev exited ${child.exitCode}: ${err}`);
-      if (Date.now() > deadline) throw new Error(`no JSON line from cchost dev within 30 s: ${err}`);
-      await sleep(50);
-    }
-    return { child, line: JSON.parse(out.split('\n')[0]!) as DevLine, stderr: () => err, exit };
-  })();
 }
 
 /** A JSON-RPC client of one node life: single calls and batches, with the cookie of that life. */
@@ -128,7 +94,7 @@ test('SIGKILL while producing and accepting: no final block or mined transaction
   const datadir = mkdtempSync(join(tmpdir(), 'cchost-crash-'));
   const children = new Set<ChildProcess>();
   t.after(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    killRunning(children);
     rmSync(datadir, { recursive: true, force: true });
   });
 
@@ -154,7 +120,7 @@ test('SIGKILL while producing and accepting: no final block or mined transaction
 
   try {
     for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const node = await startDev(datadir, children);
+      const node = await startDev(datadir, children, { keys: 4, stderrTail: 20_000 });
       const rpc = client(node.line);
       if (cycle > 0) await checkRecorded(rpc);
       const spec = readDatadirSpec(datadir)!;
@@ -239,7 +205,7 @@ test('SIGKILL while producing and accepting: no final block or mined transaction
     }
 
     // A last life: everything is there, production goes on, and a clean stop leaves a consistent store.
-    const node = await startDev(datadir, children);
+    const node = await startDev(datadir, children, { keys: 4, stderrTail: 20_000 });
     const rpc = client(node.line);
     await checkRecorded(rpc);
     const tip = await rpc.call<number>('getblockcount');
@@ -259,6 +225,6 @@ test('SIGKILL while producing and accepting: no final block or mined transaction
     assert.ok(minedTxs.size >= 50, `only ${minedTxs.size} transactions were seen mined`);
     assert.ok(finalBlocks.size >= 6);
   } finally {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    killRunning(children);
   }
 });

@@ -7,62 +7,21 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRpcClient } from '../../src/rpc/client.ts';
 import type { RpcClient } from '../../src/rpc/client.ts';
+import { killRunning, spawnDev, startDev } from './devProcess.ts';
 
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
 
 after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killRunning(children);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface DevLine {
-  readonly rpcUrl: string;
-  readonly cookieFile: string;
-  readonly datadir: string;
-  readonly chainId: string;
-  readonly keys: readonly { readonly address: string; readonly wif: string; readonly privateKey: string }[];
-}
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly line: DevLine;
-  readonly stderr: () => string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnDev(datadir: string, extra: string[] = []): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Started['exit'] } {
-  const child = spawn(process.execPath, ['bin/cchost.mjs', 'dev', '--datadir', datadir, '--rpcport', '0', '--print-json', '--keys', '3', ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CCHOST_LOGLEVEL: 'warn' },
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-async function startDev(datadir: string): Promise<Started> {
-  const s = spawnDev(datadir);
-  const deadline = Date.now() + 30_000;
-  while (!s.stdout().includes('\n')) {
-    if (s.child.exitCode !== null) throw new Error(`cchost dev exited ${s.child.exitCode}: ${s.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no JSON line from cchost dev within 30 s: ${s.stderr()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const line = JSON.parse(s.stdout().split('\n')[0]!) as DevLine;
-  return { child: s.child, line, stderr: s.stderr, exit: s.exit };
-}
 
 async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -77,7 +36,7 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms = 10
 test('cchost dev: funded keys and RPC from the JSON line, a payment mined and indexed within seconds, SIGINT exits cleanly', async () => {
   const datadir = mkdtempSync(join(tmpdir(), 'cchost-e2e-'));
   dirs.push(datadir);
-  const dev = await startDev(datadir);
+  const dev = await startDev(datadir, children);
   const { line } = dev;
   assert.match(line.rpcUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.equal(line.cookieFile, join(datadir, '.cookie'));
@@ -122,8 +81,8 @@ test('cchost dev: funded keys and RPC from the JSON line, a payment mined and in
 test('cchost dev: a second node on the same datadir is refused with a clear message and a non-zero exit', async () => {
   const datadir = mkdtempSync(join(tmpdir(), 'cchost-e2e2-'));
   dirs.push(datadir);
-  const first = await startDev(datadir);
-  const second = spawnDev(datadir);
+  const first = await startDev(datadir, children);
+  const second = spawnDev(datadir, children);
   const exit = await second.exit;
   assert.equal(exit.code, 1);
   assert.match(second.stderr(), new RegExp(`datadir ${datadir} is in use by process ${first.child.pid}; stop it or pass --datadir`));
