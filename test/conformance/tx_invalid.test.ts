@@ -5,47 +5,22 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printTally, readVectorJson } from '../helpers/vectors.ts';
-import {
-  checkTxScripts,
-  excludeIndividualFlags,
-  fillFlags,
-  isWitnessCase,
-  parseTxVectorRows,
-  prevoutScripts,
-  seededRandom,
-} from '../helpers/scriptNotation.ts';
-import type { TxCase } from '../helpers/scriptNotation.ts';
-import { fromHex } from '../../src/util/bytes.ts';
-import { parseTransaction } from '../../src/chain/transaction.ts';
+import { printTally } from '../helpers/vectors.ts';
+import { TX_VECTOR_RUNS as runs, TX_VECTOR_SEED as seed, legacyTxRows } from '../helpers/txVectors.ts';
+import { checkTxScripts, excludeIndividualFlags, fillFlags, seededRandom } from '../helpers/scriptNotation.ts';
 import { checkTransaction } from '../../src/chain/checkTransaction.ts';
 import { ALL_CORE_FLAGS, SCRIPT_FLAGS, parseScriptFlags } from '../../src/script/flags.ts';
 
-const runs = Math.max(1, Math.floor(Number(process.env['CCHOST_FUZZ_RUNS'] ?? '1000') / 1000));
-const seed = Number(process.env['CCHOST_FUZZ_SEED'] ?? '20260427');
-
 test('tx_invalid.json: BADTX rows fail CheckTransaction; other legacy rows fail their scripts with the listed flags and any superset; the flags are minimal', () => {
-  const rows = parseTxVectorRows(readVectorJson<unknown[][]>('bitcoin/tx_invalid.json'));
+  const { cases, skipped, unparsed } = legacyTxRows('bitcoin/tx_invalid.json');
   const rand = seededRandom(seed);
   const flagBits = Object.values(SCRIPT_FLAGS).filter((f) => (f & ALL_CORE_FLAGS) !== 0);
   let passed = 0;
-  let skipped = 0;
   let badtx = 0;
   const badtxCodes: string[] = [];
-  const failures: string[] = [];
-  for (const row of rows) {
-    const parsed = parseTransaction(fromHex(row.txHex));
-    const tx = parsed.ok ? parsed.value : undefined;
-    const scripts = tx !== undefined ? prevoutScripts(row, tx) : [];
-    if (isWitnessCase(row, tx, scripts)) {
-      skipped++;
-      continue;
-    }
-    const where = `row ${row.index} (${row.comment.slice(0, 80)})`;
-    if (tx === undefined) {
-      failures.push(`${where}: does not parse: ${!parsed.ok ? parsed.error.message : ''}`);
-      continue;
-    }
+  const failures: string[] = [...unparsed];
+  for (const c of cases) {
+    const { row, tx, where } = c;
     const ct = checkTransaction(tx);
     if (row.flagsText === 'BADTX') {
       badtx++;
@@ -66,7 +41,6 @@ test('tx_invalid.json: BADTX rows fail CheckTransaction; other legacy rows fail 
       continue;
     }
     const F = listed.value;
-    const c: TxCase = { row, tx, prevoutScripts: scripts };
     const problems: string[] = [];
     if (F !== fillFlags(F)) problems.push('bad test flags');
     if (!checkTxScripts(c, F, false)) problems.push(`valid with flags 0x${F.toString(16)}`);

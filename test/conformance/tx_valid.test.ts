@@ -5,52 +5,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printTally, readVectorJson } from '../helpers/vectors.ts';
-import {
-  checkTxScripts,
-  excludeIndividualFlags,
-  fillFlags,
-  isWitnessCase,
-  parseTxVectorRows,
-  prevoutScripts,
-  seededRandom,
-  trimFlags,
-} from '../helpers/scriptNotation.ts';
-import type { TxCase } from '../helpers/scriptNotation.ts';
-import { fromHex } from '../../src/util/bytes.ts';
-import { parseTransaction } from '../../src/chain/transaction.ts';
+import { printTally } from '../helpers/vectors.ts';
+import { TX_VECTOR_RUNS as runs, TX_VECTOR_SEED as seed, legacyTxRows } from '../helpers/txVectors.ts';
+import { checkTxScripts, excludeIndividualFlags, fillFlags, seededRandom, trimFlags } from '../helpers/scriptNotation.ts';
 import { checkTransaction } from '../../src/chain/checkTransaction.ts';
 import { ALL_CORE_FLAGS, SCRIPT_FLAGS, parseScriptFlags } from '../../src/script/flags.ts';
 
-const runs = Math.max(1, Math.floor(Number(process.env['CCHOST_FUZZ_RUNS'] ?? '1000') / 1000));
-const seed = Number(process.env['CCHOST_FUZZ_SEED'] ?? '20260427');
-
 test('tx_valid.json: legacy rows pass CheckTransaction and verify; removing flags keeps them valid; the excluded flags are maximal', () => {
-  const rows = parseTxVectorRows(readVectorJson<unknown[][]>('bitcoin/tx_valid.json'));
+  const { cases, skipped, unparsed } = legacyTxRows('bitcoin/tx_valid.json');
   const rand = seededRandom(seed);
   const flagBits = Object.values(SCRIPT_FLAGS).filter((f) => (f & ALL_CORE_FLAGS) !== 0);
   let passed = 0;
-  let skipped = 0;
-  const failures: string[] = [];
-  for (const row of rows) {
-    const parsed = parseTransaction(fromHex(row.txHex));
-    const tx = parsed.ok ? parsed.value : undefined;
-    const scripts = tx !== undefined ? prevoutScripts(row, tx) : [];
-    if (isWitnessCase(row, tx, scripts)) {
-      skipped++;
-      continue;
-    }
-    const where = `row ${row.index} (${row.comment.slice(0, 80)})`;
-    if (tx === undefined) {
-      failures.push(`${where}: does not parse: ${!parsed.ok ? parsed.error.message : ''}`);
-      continue;
-    }
+  const failures: string[] = [...unparsed];
+  for (const c of cases) {
+    const { row, tx, where } = c;
     const excluded = parseScriptFlags(row.flagsText);
     if (!excluded.ok) {
       failures.push(`${where}: ${excluded.error.message}`);
       continue;
     }
-    const c: TxCase = { row, tx, prevoutScripts: scripts };
     const E = excluded.value;
     const problems: string[] = [];
     const ct = checkTransaction(tx);
