@@ -35,3 +35,14 @@ export function txidOf(tx: Transaction): Uint8Array {
   }
   return id;
 }
+
+/**
+ * Records `txid` as the txid of `tx` when the caller hashed the transaction's exact legacy bytes
+ * already (the block decoder does: it has checked that the bytes are the canonical serialization), so
+ * `txidOf` never re-serializes it. Freezes `tx` like `txidOf`.
+ */
+export function rememberTxid(tx: Transaction, txid: Uint8Array): void {
+  if (cache.has(tx)) return;
+  freeze(tx);
+  cache.set(tx, txid);
+}
