@@ -23,7 +23,7 @@ import { TxErrorCode } from '../errors.ts';
 import type { ChainSpec } from '../spec/types.ts';
 import { displayOutpoint, displayTxid, keyOf, txidKey } from '../state/key.ts';
 import { txidOf } from '../state/txid.ts';
-import type { OutPoint, UtxoView } from '../state/types.ts';
+import type { Coin, OutPoint, UtxoView } from '../state/types.ts';
 import type { CcHostAdapter } from '../validation/ccAdapter.ts';
 import { checkFinal, checkRelativeLocks } from '../validation/contextual.ts';
 import { TxRejectCode, txReject } from '../validation/errors.ts';
@@ -32,6 +32,7 @@ import { ccActiveAt, ccContextKey, scriptFlagsFor } from '../validation/flags.ts
 import { checkTxInputs } from '../validation/inputs.ts';
 import type { ScriptCache } from '../validation/scriptCache.ts';
 import { checkTxScripts } from '../validation/scripts.ts';
+import type { ScriptCheckOutcome } from '../validation/scripts.ts';
 import { ancestorsOf, compareFeeRate, descendantsOf } from './entry.ts';
 import type { MempoolEntry, MempoolEntryInfo } from './entry.ts';
 import { MAX_STANDARD_TX_BYTES, checkStandardInputs, checkStandardTx, feeForSize } from './policy.ts';
@@ -298,18 +299,7 @@ export class Mempool {
 
     const flags = scriptFlagsFor(spec, height, 'mempool');
     const ccKey = ccContextKey(spec, height);
-    const scripts = checkTxScripts(tx, txid, coins, {
-      spec,
-      mode: 'mempool',
-      height,
-      blockTimeMs: ctx.tipTimeMs,
-      flags,
-      ccKey,
-      ccHost: this.opts.ccHost,
-      scriptCache: this.opts.scriptCache,
-      view,
-      pendingTx: this.pendingTx,
-    });
+    const scripts = this.checkScripts(tx, txid, coins, view, height, ctx.tipTimeMs, flags, ccKey);
     if (!scripts.ok) return scripts;
     if (options.dryRun === true) return { ok: true, value: { txid, fee, size, evicted: [] } };
 
@@ -533,6 +523,22 @@ export class Mempool {
     return removed;
   }
 
+  /** The script and CC stage in mempool mode (this pool's CC host, script cache and pending transactions). */
+  private checkScripts(tx: Transaction, txid: Uint8Array, coins: readonly Coin[], view: UtxoView, height: number, tipTimeMs: number, flags: number, ccKey: number): Result<ScriptCheckOutcome, TxRejection> {
+    return checkTxScripts(tx, txid, coins, {
+      spec: this.spec,
+      mode: 'mempool',
+      height,
+      blockTimeMs: tipTimeMs,
+      flags,
+      ccKey,
+      ccHost: this.opts.ccHost,
+      scriptCache: this.opts.scriptCache,
+      view,
+      pendingTx: this.pendingTx,
+    });
+  }
+
   /** Full mempool-mode validation of an entry in place; returns whether the CC host took part. */
   private recheck(e: MempoolEntry, ctx: MempoolContext, height: number, flags: number, ccKey: number, ccActive: boolean): Result<boolean, TxRejection> {
     const spec = this.spec;
@@ -548,18 +554,7 @@ export class Mempool {
     if (!stdIn.ok) return stdIn;
     const rel = checkRelativeLocks(tx, inputs.value.coins, { height, blockTimeMs: ctx.tipTimeMs, blockTimeAt: ctx.blockTimeAt });
     if (!rel.ok) return rel;
-    const scripts = checkTxScripts(tx, e.txid, inputs.value.coins, {
-      spec,
-      mode: 'mempool',
-      height,
-      blockTimeMs: ctx.tipTimeMs,
-      flags,
-      ccKey,
-      ccHost: this.opts.ccHost,
-      scriptCache: this.opts.scriptCache,
-      view,
-      pendingTx: this.pendingTx,
-    });
+    const scripts = this.checkScripts(tx, e.txid, inputs.value.coins, view, height, ctx.tipTimeMs, flags, ccKey);
     if (!scripts.ok) return scripts;
     return { ok: true, value: scripts.value.touchesCc };
   }
