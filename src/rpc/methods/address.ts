@@ -9,7 +9,7 @@ import { decodeAddress } from '../../crypto/address.ts';
 import { p2pkhScript, p2shScript } from '../../script/builder.ts';
 import { toHex } from '../../util/bytes.ts';
 import { defineMethod } from '../method.ts';
-import type { AnyMethod } from '../method.ts';
+import type { AnyMethod, MethodError } from '../method.ts';
 import type { NodeContext } from './context.ts';
 import { nodeRpcError } from './errors.ts';
 import { onlyFields, optionalBool, optionalHeight, queryAddresses, requiredIndex } from './fields.ts';
@@ -18,6 +18,15 @@ import { internalTxid } from './lookup.ts';
 const ADDR_EXAMPLE = 'RXL3YXG2ceaB6C5hfJcN4fvmLH2C34knhA';
 const TXID_EXAMPLE = 'a3c1d5e7f90b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d';
 const QUERY_DOC = '{"addresses": ["R..."], "cc": false}: addresses (array, or one string); cc = query CC addresses';
+/** The error of every method that takes addresses. */
+const BAD_ADDRESS: MethodError = { code: 'rpc/BAD_ADDRESS', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'an address is not valid on this chain' };
+
+/** The optional `start`/`end` heights (inclusive) of an address query. */
+function heightRange(query: Readonly<Record<string, unknown>>): { start?: number; end?: number } {
+  const start = optionalHeight(query, 'start', 'query');
+  const end = optionalHeight(query, 'end', 'query');
+  return { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+}
 
 /** The address methods of a node. */
 export function addressMethods(node: NodeContext): AnyMethod[] {
@@ -55,7 +64,7 @@ export function addressMethods(node: NodeContext): AnyMethod[] {
       params: [{ name: 'query', type: 'object', description: `${QUERY_DOC}; chainInfo = also return the tip` }],
       result: { description: '[{address, txid, outputIndex, script, satoshis, height}], or {utxos, hash, height} with chainInfo' },
       example: { params: [{ addresses: [ADDR_EXAMPLE] }], result: [{ address: ADDR_EXAMPLE, txid: TXID_EXAMPLE, outputIndex: 0, satoshis: 100000000, height: 0 }] },
-      errors: [{ code: 'rpc/BAD_ADDRESS', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'an address is not valid on this chain' }],
+      errors: [BAD_ADDRESS],
       handler: ({ query }) => {
         onlyFields(query, ['addresses', 'cc', 'chainInfo'], 'query');
         const list = queryAddresses(query, 'query', prefixes);
@@ -83,7 +92,7 @@ export function addressMethods(node: NodeContext): AnyMethod[] {
       params: [{ name: 'query', type: 'object', description: QUERY_DOC }],
       result: { description: '{balance, received} (satoshis)' },
       example: { params: [{ addresses: [ADDR_EXAMPLE] }], result: { balance: 100000000, received: 250000000 } },
-      errors: [{ code: 'rpc/BAD_ADDRESS', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'an address is not valid on this chain' }],
+      errors: [BAD_ADDRESS],
       handler: ({ query }) => {
         onlyFields(query, ['addresses', 'cc'], 'query');
         let balance = 0n;
@@ -103,12 +112,10 @@ export function addressMethods(node: NodeContext): AnyMethod[] {
       params: [{ name: 'query', type: 'object', description: `${QUERY_DOC}; start, end = height range (inclusive)` }],
       result: { description: 'Array of txids', schema: { type: 'array', items: { type: 'string' } } },
       example: { params: [{ addresses: [ADDR_EXAMPLE], start: 0, end: 100 }], result: [TXID_EXAMPLE] },
-      errors: [{ code: 'rpc/BAD_ADDRESS', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'an address is not valid on this chain' }],
+      errors: [BAD_ADDRESS],
       handler: ({ query }) => {
         onlyFields(query, ['addresses', 'cc', 'start', 'end'], 'query');
-        const start = optionalHeight(query, 'start', 'query');
-        const end = optionalHeight(query, 'end', 'query');
-        const range = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+        const range = heightRange(query);
         const list = queryAddresses(query, 'query', prefixes);
         if (list.length === 1) return node.store.getAddressTxids(list[0]!.key, range).map(displayTxid);
         // Several addresses: merge by (height, position in block), once each.
@@ -129,12 +136,10 @@ export function addressMethods(node: NodeContext): AnyMethod[] {
       params: [{ name: 'query', type: 'object', description: `${QUERY_DOC}; start, end = height range (inclusive)` }],
       result: { description: '[{satoshis (negative for spends), txid, index, blockindex, height, address}]' },
       example: { params: [{ addresses: [ADDR_EXAMPLE] }], result: [{ satoshis: 100000000, txid: TXID_EXAMPLE, index: 0, blockindex: 0, height: 0, address: ADDR_EXAMPLE }] },
-      errors: [{ code: 'rpc/BAD_ADDRESS', rpc: 'RPC_INVALID_ADDRESS_OR_KEY', description: 'an address is not valid on this chain' }],
+      errors: [BAD_ADDRESS],
       handler: ({ query }) => {
         onlyFields(query, ['addresses', 'cc', 'start', 'end'], 'query');
-        const start = optionalHeight(query, 'start', 'query');
-        const end = optionalHeight(query, 'end', 'query');
-        const range = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+        const range = heightRange(query);
         const rows = queryAddresses(query, 'query', prefixes).flatMap(({ address, key }) =>
           node.store.getAddressDeltas(key, range).map((d) => ({
             satoshis: Number(d.satoshis),
