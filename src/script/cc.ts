@@ -57,30 +57,12 @@ export function matchCcTemplate(scriptPubKey: Uint8Array): CcTemplate | null {
   const subScript = scriptPubKey.subarray(0, L + 2);
   if (n === L + 2) return { condition, subScript, opIndex: L + 1 };
   // Tail: push(P) OP_DROP with the shortest push for len(P).
-  let pos = L + 2;
-  const op = scriptPubKey[pos]!;
-  let len: number;
-  let hdr: number;
-  if (op >= 1 && op <= 75) {
-    len = op;
-    hdr = 1;
-  } else if (op === OP.OP_PUSHDATA1) {
-    if (pos + 1 >= n) return null;
-    len = scriptPubKey[pos + 1]!;
-    hdr = 2;
-    if (len < 76) return null;
-  } else if (op === OP.OP_PUSHDATA2) {
-    if (pos + 2 >= n) return null;
-    len = scriptPubKey[pos + 1]! | (scriptPubKey[pos + 2]! << 8);
-    hdr = 3;
-    if (len < 256) return null;
-  } else {
-    return null;
-  }
+  const push = readMinimalDataPush(scriptPubKey, L + 2);
+  if (push === null) return null;
+  const len = push.end - push.start;
   if (len < MIN_CC_PARAMS_SIZE || len > MAX_CC_PARAMS_SIZE) return null;
-  pos += hdr;
-  if (n !== pos + len + 1 || scriptPubKey[n - 1] !== OP.OP_DROP) return null;
-  return { condition, params: scriptPubKey.subarray(pos, pos + len), subScript, opIndex: L + 1 };
+  if (n !== push.end + 1 || scriptPubKey[n - 1] !== OP.OP_DROP) return null;
+  return { condition, params: scriptPubKey.subarray(push.start, push.end), subScript, opIndex: L + 1 };
 }
 
 /** The parts of a CC scriptSig (CC.md B3). */
