@@ -9,7 +9,7 @@ import { chainId } from '../chain/spec/canonical.ts';
 import { formatCoins } from '../chain/spec/amount.ts';
 import { createNode } from '../node/createNode.ts';
 import type { Node } from '../node/createNode.ts';
-import { COMMON_OPTIONS, UsageError, defaultDatadir, optionsUsage, parseFlags, resolveSettings, settingFlag, settingNumber, settingString } from '../node/config.ts';
+import { COMMON_OPTIONS, UsageError, defaultDatadir, optionsUsage, parseFlags, resolveSettings, rpcSettings, settingFlag, settingNumber, settingString } from '../node/config.ts';
 import type { OptionSpec } from '../node/config.ts';
 import { devChainFor, resetDatadir } from '../node/devChain.ts';
 import { DEFAULT_DEV_KEYS, DEV_KEYS_WARNING, MAX_DEV_KEYS, devKeyFunding, devKeyJson, devProducerKey, devWalletSeed } from '../node/devKeys.ts';
@@ -17,7 +17,6 @@ import { createLogger } from '../node/log.ts';
 import type { LogLevel } from '../node/log.ts';
 import { toHex } from '../util/bytes.ts';
 import { CchostError } from '../util/errors.ts';
-import { DEFAULT_RPC_PORT } from '../rpc/defaults.ts';
 
 const DEV_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.freeze({
   ...COMMON_OPTIONS,
@@ -127,12 +126,7 @@ export async function runDev(argv: readonly string[], ioOverride: Partial<DevIo>
       datadir,
       spec: dev.spec,
       producer: { privateKey: producerKey },
-      rpc: {
-        ...(settingString(settings, 'rpcbind') !== undefined ? { host: settingString(settings, 'rpcbind')! } : {}),
-        port: settingNumber(settings, 'rpcport') ?? DEFAULT_RPC_PORT,
-        ...(settingString(settings, 'rpcuser') !== undefined ? { user: settingString(settings, 'rpcuser')! } : {}),
-        ...(settingString(settings, 'rpcpassword') !== undefined ? { password: settingString(settings, 'rpcpassword')! } : {}),
-      },
+      rpc: rpcSettings(settings),
       wallet: {
         seed: devWalletSeed(),
         importKeys: [...dev.keys.map((k) => ({ key: toHex(k.privateKey), label: `dev${k.index}` })), { key: toHex(producerKey), label: 'producer' }],

@@ -13,14 +13,13 @@ import { base58CheckDecode } from '../crypto/base58.ts';
 import { isValidPrivateKey } from '../crypto/secp256k1.ts';
 import { createNode } from '../node/createNode.ts';
 import type { Node, NodeConfig } from '../node/createNode.ts';
-import { COMMON_OPTIONS, UsageError, defaultDatadir, optionsUsage, parseFlags, resolveSettings, settingFlag, settingNumber, settingString } from '../node/config.ts';
+import { COMMON_OPTIONS, UsageError, defaultDatadir, optionsUsage, parseFlags, resolveSettings, rpcSettings, settingFlag, settingNumber, settingString } from '../node/config.ts';
 import type { OptionSpec } from '../node/config.ts';
 import { NodeErrorCode, nodeError } from '../node/errors.ts';
 import { createLogger } from '../node/log.ts';
 import type { LogLevel } from '../node/log.ts';
 import { readDatadirSpec, readSpecFile } from '../node/specFile.ts';
 import { MAX_DEV_KEYS, devKeys } from '../node/devKeys.ts';
-import { DEFAULT_RPC_PORT } from '../rpc/defaults.ts';
 import { fromHex, isHex, toHex } from '../util/bytes.ts';
 import { CchostError } from '../util/errors.ts';
 
@@ -128,12 +127,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
           }
         : {}),
       ...(clockOffset !== 0 ? { now: () => Date.now() + clockOffset } : {}),
-      rpc: {
-        ...(settingString(settings, 'rpcbind') !== undefined ? { host: settingString(settings, 'rpcbind')! } : {}),
-        port: settingNumber(settings, 'rpcport') ?? DEFAULT_RPC_PORT,
-        ...(settingString(settings, 'rpcuser') !== undefined ? { user: settingString(settings, 'rpcuser')! } : {}),
-        ...(settingString(settings, 'rpcpassword') !== undefined ? { password: settingString(settings, 'rpcpassword')! } : {}),
-      },
+      rpc: rpcSettings(settings),
       wallet: {
         enabled: !settingFlag(settings, 'disablewallet'),
         ...(settingFlag(settings, 'import-dev-keys') && spec !== undefined

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { NodeErrorCode, nodeError } from './errors.ts';
 import { isLogLevel, LOG_LEVELS } from './log.ts';
+import { DEFAULT_RPC_PORT } from '../rpc/defaults.ts';
 
 /** The kinds of option value. */
 export type OptionKind = 'string' | 'path' | 'port' | 'count' | 'flag' | 'loglevel';
@@ -195,6 +196,19 @@ export function settingNumber(s: ReadonlyMap<string, OptionValue>, name: string)
 /** A boolean setting (false when absent). */
 export function settingFlag(s: ReadonlyMap<string, OptionValue>, name: string): boolean {
   return s.get(name) === true;
+}
+
+/** The RPC listener settings (`--rpcbind`, `--rpcport`, `--rpcuser`, `--rpcpassword`) as `createNode`'s `rpc` option. */
+export function rpcSettings(s: ReadonlyMap<string, OptionValue>): { readonly host?: string; readonly port: number; readonly user?: string; readonly password?: string } {
+  const host = settingString(s, 'rpcbind');
+  const user = settingString(s, 'rpcuser');
+  const password = settingString(s, 'rpcpassword');
+  return {
+    ...(host !== undefined ? { host } : {}),
+    port: settingNumber(s, 'rpcport') ?? DEFAULT_RPC_PORT,
+    ...(user !== undefined ? { user } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 /** The default datadir of a command: `~/.cchost` (node) or `~/.cchost/dev` (dev). */
