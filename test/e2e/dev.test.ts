@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRpcClient } from '../../src/rpc/client.ts';
 import type { RpcClient } from '../../src/rpc/client.ts';
+import { waitFor } from '../helpers/waitFor.ts';
 import { killRunning, spawnDev, startDev } from './devProcess.ts';
 
 const children = new Set<ChildProcess>();
@@ -22,16 +23,6 @@ after(() => {
   killRunning(children);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('cchost dev: funded keys and RPC from the JSON line, a payment mined and indexed within seconds, SIGINT exits cleanly', async () => {
   const datadir = mkdtempSync(join(tmpdir(), 'cchost-e2e-'));
@@ -55,7 +46,7 @@ test('cchost dev: funded keys and RPC from the JSON line, a payment mined and in
 
   const txid = (await rpc.call('sendtoaddress', [to, 12.5])) as string;
   assert.match(txid, /^[0-9a-f]{64}$/);
-  const mined = await waitFor('the payment to be mined', async () => {
+  const mined = await waitFor('the payment to be mined', 10_000, async () => {
     const t = (await rpc.call('getrawtransaction', [txid, 1])) as { blockhash?: string; confirmations?: number; height?: number };
     return t.blockhash !== undefined ? t : undefined;
   });
@@ -68,7 +59,7 @@ test('cchost dev: funded keys and RPC from the JSON line, a payment mined and in
   const after = (await rpc.call('getaddressbalance', [{ addresses: [to] }])) as { balance: number; received: number };
   assert.equal(after.balance, before.balance + 1_250_000_000);
   const height = (await rpc.call('getblockcount', [])) as number;
-  await waitFor('another block', async () => (((await rpc.call('getblockcount', [])) as number) > height ? true : undefined), 5000);
+  await waitFor('another block', 5000, async () => (((await rpc.call('getblockcount', [])) as number) > height ? true : undefined));
 
   dev.child.kill('SIGINT');
   const exit = await dev.exit;

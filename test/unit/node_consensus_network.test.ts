@@ -22,19 +22,10 @@ import { devnetSpec } from '../../src/node/devnet/spec.ts';
 import { SILENT_LOGGER } from '../../src/node/log.ts';
 import { buildRpcServer } from '../../src/rpc/server.ts';
 import { toHex, utf8 } from '../../src/util/bytes.ts';
+import { waitFor } from '../helpers/waitFor.ts';
 import { keyScript, signedP2pkh } from './node_fixture.ts';
 
 const producers = ['producer0', 'producer1', 'producer2', 'producer3'].map((name) => ({ name, privateKey: sha256(utf8(`network test ${name}`)) }));
-
-async function waitFor<T>(what: string, ms: number, f: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('producers, a full node and a light node on loopback: final blocks everywhere, a skewed clock refuses to produce, followers never vote, certificates verify', async () => {
   const spec = devnetSpec({ producers, genesisTimeMs: Math.floor(Date.now() / 1000) * 1000 - 5000, turnLength: 2, fundedKeys: 2 });
