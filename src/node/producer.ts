@@ -29,6 +29,7 @@ import type { ErrorData, Result } from '../util/errors.ts';
 import { selfCertificates } from './selfFinality.ts';
 import type { BlockCertificates } from './selfFinality.ts';
 import type { NodeParts } from './parts.ts';
+import { BlockSizer } from './blockSizer.ts';
 import { saveWatermark, startupWatermark } from './watermark.ts';
 
 /** Why a slot was not produced. */
@@ -80,10 +81,10 @@ export interface ProducerOptions extends NodeParts {
 
 /** Default time budget of a block's assembly and connection (CONSENSUS.md PRODUCE_BUDGET). */
 export const DEFAULT_BUDGET_MS = 200;
-/** Block byte cap before any speed was measured (about 1,300 one-input transactions). */
-const INITIAL_BLOCK_BYTES = 256 * 1024;
 /** The adaptive cap never goes below this (a slow disk still moves transactions). */
 const MIN_BLOCK_BYTES_CAP = 64 * 1024;
+/** Blocks with fewer transactions are not used to measure speed. */
+const MIN_MEASURED_TXS = 200;
 
 /** What one `step` of the slot clock did. */
 export type StepOutcome =
@@ -101,8 +102,8 @@ export class Producer {
   private running = false;
   private lastSlotSeen = -1;
   private readonly lateLimitMs: number;
-  /** Measured assembly + connection speed of recent blocks with many transactions (bytes per ms). */
-  private bytesPerMs: number | undefined;
+  /** Measured assembly + connection speed of recent blocks with many transactions. */
+  private readonly sizer = new BlockSizer(MIN_BLOCK_BYTES_CAP, MIN_MEASURED_TXS);
 
   constructor(private readonly o: ProducerOptions) {
     this.watermark = startupWatermark(o);
@@ -198,14 +199,7 @@ export class Producer {
   /** The byte cap of the next block: the configured/chain limit, and what fits the time budget. */
   blockBytesCap(): number {
     const limit = Math.min(this.o.maxBlockBytes ?? this.o.spec.limits.maxBlockBytes, this.o.spec.limits.maxBlockBytes);
-    if (this.bytesPerMs === undefined) return Math.min(limit, INITIAL_BLOCK_BYTES);
-    return Math.max(MIN_BLOCK_BYTES_CAP, Math.min(limit, Math.floor(this.bytesPerMs * (this.o.budgetMs ?? DEFAULT_BUDGET_MS))));
-  }
-
-  private learnSpeed(bytes: number, txs: number, ms: number): void {
-    if (txs < 200 || ms <= 0) return; // small blocks measure fixed costs, not throughput
-    const rate = bytes / ms;
-    this.bytesPerMs = this.bytesPerMs === undefined ? rate : 0.7 * this.bytesPerMs + 0.3 * rate;
+    return this.sizer.cap(limit, this.o.budgetMs ?? DEFAULT_BUDGET_MS);
   }
 
   /**
@@ -278,7 +272,7 @@ export class Producer {
     for (const x of pool.invalidated) log.info('mempool transaction no longer valid', { txid: displayTxid(x.txid), code: x.error.code });
     const tPool = performance.now();
 
-    this.learnSpeed(delta.blockBytes.length, block.txs.length, performance.now() - t0);
+    this.sizer.learn(delta.blockBytes.length, block.txs.length, performance.now() - t0);
     const out: ProducedBlock = {
       height: delta.height,
       id: delta.id,

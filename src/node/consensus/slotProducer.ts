@@ -22,6 +22,7 @@ import { regimeFor, scheduledProducer } from '../../consensus/regime.ts';
 import type { ProducerWatermark } from '../../consensus/types.ts';
 import { toHex } from '../../util/bytes.ts';
 import type { NodeParts } from '../parts.ts';
+import { BlockSizer } from '../blockSizer.ts';
 import { saveWatermark, startupWatermark } from '../watermark.ts';
 import type { ConsensusEngine } from './engine.ts';
 
@@ -29,8 +30,10 @@ import type { ConsensusEngine } from './engine.ts';
 export const PRODUCE_BUDGET_MS = 200;
 /** Without peers, a starting producer waits this long before producing alone (it may be behind). */
 const STARTUP_GRACE_MS = 3000;
-const INITIAL_BLOCK_BYTES = 256 * 1024;
+/** The adaptive block cap never goes below this. */
 const MIN_BLOCK_BYTES_CAP = 16 * 1024;
+/** Blocks with fewer transactions are not used to measure speed. */
+const MIN_MEASURED_TXS = 100;
 /** A refusal reason is logged at most this often. */
 const REFUSAL_LOG_MS = 10_000;
 
@@ -61,7 +64,7 @@ export interface SlotProducerOptions extends Omit<NodeParts, 'mempoolContext' | 
 export class SlotProducer {
   private watermark: ProducerWatermark;
   private readonly startedAt: number;
-  private bytesPerMs: number | undefined;
+  private readonly sizer = new BlockSizer(MIN_BLOCK_BYTES_CAP, MIN_MEASURED_TXS);
   private readonly lastLogged = new Map<string, number>();
   /** The latest refusal, for status reports. */
   lastRefusal: { readonly slot: number; readonly reason: SlotRefusal; readonly detail?: string } | undefined;
@@ -129,8 +132,7 @@ export class SlotProducer {
   blockBytesCap(budgetMs: number): number {
     const { spec } = this.o;
     const limit = Math.min(this.o.maxBlockBytes ?? spec.limits.maxBlockBytes, spec.limits.maxBlockBytes);
-    if (this.bytesPerMs === undefined) return Math.min(limit, INITIAL_BLOCK_BYTES);
-    return Math.max(MIN_BLOCK_BYTES_CAP, Math.min(limit, Math.floor(this.bytesPerMs * Math.max(20, budgetMs * 0.6))));
+    return this.sizer.cap(limit, Math.max(20, budgetMs * 0.6));
   }
 
   private produce(slot: number, budgetLeftMs: number): SlotOutcome {
@@ -187,17 +189,11 @@ export class SlotProducer {
       return this.refuse(slot, 'connect-failed', added.error.message);
     }
     this.produced++;
-    this.learnSpeed(delta.blockBytes.length, block.txs.length, tSent - t0);
+    this.sizer.learn(delta.blockBytes.length, block.txs.length, tSent - t0);
     const ms = Math.round(performance.now() - t0);
     const fields = { height: delta.height, slot, txs: block.txs.length, sealMs: Math.round(tSent - t0), ms, id: toHex(delta.id).slice(0, 16) };
     if (block.txs.length > 1) log.info('block produced', fields);
     else log.debug('block produced', fields);
     return { kind: 'produced', slot, height: delta.height, txs: block.txs.length, ms };
-  }
-
-  private learnSpeed(bytes: number, txs: number, ms: number): void {
-    if (txs < 100 || ms <= 0) return; // small blocks measure fixed costs, not throughput
-    const rate = bytes / ms;
-    this.bytesPerMs = this.bytesPerMs === undefined ? rate : 0.7 * this.bytesPerMs + 0.3 * rate;
   }
 }
