@@ -13,10 +13,10 @@ import { expandPath } from '../node/config.ts';
 /** Usage text of the command. */
 export const DEVNET_USAGE = `cchost devnet init --producers N [--out DIR] [--base-port P] [--full-nodes K] [--light-nodes L]
                    [--turn-length T] [--loglevel LEVEL] [--force]
-cchost devnet up [--dir DIR] [--node I ...] [--timeout SECONDS]
-cchost devnet status [--dir DIR] [--json]
-cchost devnet down [--dir DIR] [--node I ...] [--timeout SECONDS]
-cchost devnet reset [--dir DIR]
+cchost devnet up [--dir|--out DIR] [--node I ...] [--timeout SECONDS]
+cchost devnet status [--dir|--out DIR] [--json]
+cchost devnet down [--dir|--out DIR] [--node I ...] [--timeout SECONDS]
+cchost devnet reset [--dir|--out DIR]
 
 A local network on 127.0.0.1: N producers (1..${MAX_DEVNET_PRODUCERS}) of a new chain, each a 'cchost node' process.
   init      writes DIR (default ./devnet): chain.json, devnet.json, node<i>/config.json (RPC port
@@ -121,8 +121,8 @@ export async function runDevnet(argv: readonly string[], io: DevnetIo = PROCESS_
       case 'down':
         return await down(p, io);
       case 'reset': {
-        allowOnly(p, 'reset', ['--dir', '--timeout']);
-        const dir = expandPath(one(p, '--dir') ?? 'devnet');
+        allowOnly(p, 'reset', ['--dir', '--out', '--timeout']);
+        const dir = expandPath(one(p, '--dir') ?? one(p, '--out') ?? 'devnet');
         const t = int(p, '--timeout', 1, 3600);
         await devnetReset(dir, t !== undefined ? { timeoutMs: t * 1000 } : {});
         io.out(`devnet ${dir}: stopped and wiped; 'cchost devnet up --dir ${dir}' starts the chain from genesis`);
@@ -187,8 +187,8 @@ function nodesOf(p: Parsed): number[] | undefined {
 }
 
 async function up(p: Parsed, io: DevnetIo): Promise<number> {
-  allowOnly(p, 'up', ['--dir', '--node', '--timeout']);
-  const dir = expandPath(one(p, '--dir') ?? 'devnet');
+  allowOnly(p, 'up', ['--dir', '--out', '--node', '--timeout']);
+  const dir = expandPath(one(p, '--dir') ?? one(p, '--out') ?? 'devnet');
   const t = int(p, '--timeout', 1, 3600);
   const nodes = nodesOf(p);
   const started = await devnetUp(dir, { ...(nodes !== undefined ? { nodes } : {}), ...(t !== undefined ? { timeoutMs: t * 1000 } : {}) });
@@ -203,8 +203,8 @@ async function up(p: Parsed, io: DevnetIo): Promise<number> {
 }
 
 async function status(p: Parsed, io: DevnetIo): Promise<number> {
-  allowOnly(p, 'status', ['--dir', '--json']);
-  const dir = expandPath(one(p, '--dir') ?? 'devnet');
+  allowOnly(p, 'status', ['--dir', '--out', '--json']);
+  const dir = expandPath(one(p, '--dir') ?? one(p, '--out') ?? 'devnet');
   const rows = await devnetStatus(dir);
   if (p.flags.has('--json')) {
     io.out(JSON.stringify(rows.map((r) => ({ node: r.node.index, name: r.node.name, role: r.node.role, running: r.running, pid: r.pid ?? null, head: r.head ?? null, proposed_lib: r.proposedLib ?? null, lib: r.lib ?? null, peers: r.peers ?? null, rpc: rpcUrl(r.node), error: r.error ?? null }))));
@@ -221,8 +221,8 @@ async function status(p: Parsed, io: DevnetIo): Promise<number> {
 }
 
 async function down(p: Parsed, io: DevnetIo): Promise<number> {
-  allowOnly(p, 'down', ['--dir', '--node', '--timeout']);
-  const dir = expandPath(one(p, '--dir') ?? 'devnet');
+  allowOnly(p, 'down', ['--dir', '--out', '--node', '--timeout']);
+  const dir = expandPath(one(p, '--dir') ?? one(p, '--out') ?? 'devnet');
   const t = int(p, '--timeout', 1, 3600);
   const nodes = nodesOf(p);
   const r = await devnetDown(dir, { ...(nodes !== undefined ? { nodes } : {}), ...(t !== undefined ? { timeoutMs: t * 1000 } : {}) });
