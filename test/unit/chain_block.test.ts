@@ -234,6 +234,32 @@ test('block codec: truncation, trailing bytes, size limit and a witness-serializ
   assert.equal(code(concatBytes(hdr, Uint8Array.of(1), nonMinimal)), 'BLOCK_NONCANONICAL');
 });
 
+test('block codec: segwit bytes that also scan as a legacy transaction are refused with BLOCK_TX_NONCANONICAL', () => {
+  // A segwit transaction whose marker/flag read as legacy "0 inputs, 1 output": the output's script
+  // length byte (offset 14) falls inside the segwit prevout hash, so it is set to make the legacy
+  // reading end exactly where the segwit one ends. The scan accepts it; only the canonical check
+  // (bitcoinjs-lib reads it as segwit, with a witness) can refuse it.
+  const seg = new Transaction();
+  seg.version = 2;
+  seg.addInput(fill(32, 9), 0, 0xffffffff, Uint8Array.of());
+  seg.addOutput(Uint8Array.of(0x51), 1n);
+  seg.setWitness(0, [Uint8Array.of(7)]);
+  const len = seg.toBuffer().length;
+  const hash = fill(32, 9);
+  hash[14 - 7] = len - 4 - 2 - 8 - 1 - 4; // version, marker+flag, value, script length byte, locktime
+  seg.ins[0]!.hash = hash;
+  const raw = seg.toBuffer();
+  assert.equal(raw[14], len - 19);
+  const hdr = encodeHeader(baseHeader());
+  const r = decodeBlock(concatBytes(hdr, Uint8Array.of(1), raw));
+  assert.equal(r.ok ? 'ok' : r.error.code, 'BLOCK_TX_NONCANONICAL');
+  // The same transaction without its witness is legacy-shaped and decodes, txid intact.
+  seg.setWitness(0, []);
+  const plain = decodeBlock(concatBytes(hdr, Uint8Array.of(1), seg.toBuffer()));
+  assert.ok(plain.ok);
+  assert.equal(plain.value.txs[0]!.getId(), seg.getId());
+});
+
 test('block id: a tagged hash of the unsigned header that ignores the signature and covers every field', () => {
   const h = baseHeader();
   const id = blockId(h);

@@ -61,7 +61,21 @@ function scanTx(r: ByteReader): Uint8Array {
   return r.since(start);
 }
 
-/** Parses one transaction from exactly `bytes`, requiring the canonical legacy form. */
+/**
+ * Whether bitcoinjs-lib reads `bytes` as a segwit transaction: a zero input count (the marker)
+ * followed by a byte 0x01 (the flag). Any other bytes it parses exactly as `scanTx` walked them.
+ */
+function segwitShaped(bytes: Uint8Array): boolean {
+  return bytes[4] === 0x00 && bytes[5] === 0x01;
+}
+
+/**
+ * Parses one transaction from exactly `bytes`, requiring the canonical legacy form. `scanTx` has
+ * already refused non-minimal CompactSizes (`BLOCK_NONCANONICAL`), and every other legacy field
+ * (fixed-width integers, raw hashes and scripts) re-serializes to the bytes it was read from, so a
+ * legacy-shaped transaction is canonical without re-serializing it. Only segwit-shaped bytes, which
+ * the parser reads differently from the scan, are re-serialized and compared.
+ */
 function parseTx(r: ByteReader, bytes: Uint8Array, index: number): Transaction {
   let tx: Transaction;
   try {
@@ -69,7 +83,7 @@ function parseTx(r: ByteReader, bytes: Uint8Array, index: number): Transaction {
   } catch (e) {
     r.fail(BlockErrorCode.BAD_TX, `transaction ${index} does not parse: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (tx.hasWitnesses() || !equalBytes(tx.toBuffer(), bytes)) {
+  if (segwitShaped(bytes) && (tx.hasWitnesses() || !equalBytes(tx.toBuffer(), bytes))) {
     r.fail(BlockErrorCode.TX_NONCANONICAL, `transaction ${index} is not in canonical legacy serialization`);
   }
   // The bytes are the canonical serialization, so their double SHA-256 is the txid: no second pass.
