@@ -42,7 +42,7 @@ export function encodeBlock(block: Block): Uint8Array {
   return w.bytes();
 }
 
-/** Skips one legacy transaction structurally and returns its bytes. */
+/** Skips one legacy transaction structurally and returns a view of its bytes (`Transaction.fromBuffer` copies what it keeps). */
 function scanTx(r: ByteReader): Uint8Array {
   const start = r.offset;
   r.skip(4); // version
@@ -58,7 +58,7 @@ function scanTx(r: ByteReader): Uint8Array {
     r.skip(r.varint(r.remaining)); // scriptPubKey
   }
   r.skip(4); // locktime
-  return r.since(start);
+  return r.viewSince(start);
 }
 
 /**

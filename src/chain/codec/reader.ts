@@ -131,6 +131,11 @@ export class ByteReader {
     return this.buf.slice(start, this.pos);
   }
 
+  /** A view (no copy) of the bytes from offset `start` up to the current offset. */
+  viewSince(start: number): Uint8Array {
+    return this.buf.subarray(start, this.pos);
+  }
+
   /** A view of the next `n` bytes without consuming them. */
   peek(n: number): Uint8Array {
     this.need(n);
