@@ -16,7 +16,7 @@ import type { BlockDelta, UtxoView } from '../state/types.ts';
 import { checkBlockBody } from './body.ts';
 import type { CcHostAdapter } from './ccAdapter.ts';
 import { BlockConnector } from './connector.ts';
-import { checkFinal, checkTxContextual } from './contextual.ts';
+import { checkFinal, checkTxContextual, scriptCheckContext } from './contextual.ts';
 import type { TxContext } from './contextual.ts';
 import { BlockRejectCode, blockReject } from './errors.ts';
 import type { BlockRejection, TxRejection } from './errors.ts';
@@ -74,18 +74,7 @@ export function blockTxContext(ctx: Omit<BlockContext, 'parent' | 'ancestors' | 
 export function checkCoinbaseContext(coinbase: Transaction, txid: Uint8Array, view: UtxoView, tctx: TxContext): Result<void, TxRejection> {
   const fin = checkFinal(coinbase, tctx.height, tctx.blockTimeMs);
   if (!fin.ok) return fin;
-  const cc = checkTxScripts(coinbase, txid, [], {
-    spec: tctx.spec,
-    mode: tctx.mode,
-    height: tctx.height,
-    blockTimeMs: tctx.blockTimeMs,
-    flags: tctx.flags ?? scriptFlagsFor(tctx.spec, tctx.height, tctx.mode),
-    ccKey: tctx.ccKey ?? ccContextKey(tctx.spec, tctx.height),
-    ccHost: tctx.ccHost,
-    scriptCache: undefined,
-    view,
-    pendingTx: tctx.pendingTx ?? (() => undefined),
-  });
+  const cc = checkTxScripts(coinbase, txid, [], scriptCheckContext(tctx, view, undefined));
   return cc.ok ? { ok: true, value: undefined } : cc;
 }
 

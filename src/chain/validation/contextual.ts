@@ -18,6 +18,7 @@ import type { ValidationMode } from './flags.ts';
 import { checkTxInputs } from './inputs.ts';
 import type { ScriptCache } from './scriptCache.ts';
 import { checkTxScripts } from './scripts.ts';
+import type { ScriptCheckContext } from './scripts.ts';
 
 /** The chain context of a transaction check. */
 export interface TxContext {
@@ -74,6 +75,26 @@ export function checkRelativeLocks(tx: Transaction, coins: readonly Coin[], ctx:
 }
 
 /**
+ * The script-check context of a transaction validated under `ctx` against `view`: flags and the CC
+ * cache key derived from the height unless `ctx` fixes them. `scriptCache` is separate because the
+ * coinbase is never cached.
+ */
+export function scriptCheckContext(ctx: TxContext, view: UtxoView, scriptCache: ScriptCache | undefined): ScriptCheckContext {
+  return {
+    spec: ctx.spec,
+    mode: ctx.mode,
+    height: ctx.height,
+    blockTimeMs: ctx.blockTimeMs,
+    flags: ctx.flags ?? scriptFlagsFor(ctx.spec, ctx.height, ctx.mode),
+    ccKey: ctx.ccKey ?? ccContextKey(ctx.spec, ctx.height),
+    ccHost: ctx.ccHost,
+    scriptCache,
+    view,
+    pendingTx: ctx.pendingTx ?? NO_PENDING,
+  };
+}
+
+/**
  * All contextual checks of a non-coinbase transaction against `view`.
  * Example: `checkTxContextual(tx, txidOf(tx), overlay, {spec, mode: 'block', height, blockTimeMs, blockTimeAt})`.
  */
@@ -85,18 +106,7 @@ export function checkTxContextual(tx: Transaction, txid: Uint8Array, view: UtxoV
   const { coins, fee } = inputs.value;
   const rel = checkRelativeLocks(tx, coins, ctx);
   if (!rel.ok) return rel;
-  const scripts = checkTxScripts(tx, txid, coins, {
-    spec: ctx.spec,
-    mode: ctx.mode,
-    height: ctx.height,
-    blockTimeMs: ctx.blockTimeMs,
-    flags: ctx.flags ?? scriptFlagsFor(ctx.spec, ctx.height, ctx.mode),
-    ccKey: ctx.ccKey ?? ccContextKey(ctx.spec, ctx.height),
-    ccHost: ctx.ccHost,
-    scriptCache: ctx.scriptCache,
-    view,
-    pendingTx: ctx.pendingTx ?? NO_PENDING,
-  });
+  const scripts = checkTxScripts(tx, txid, coins, scriptCheckContext(ctx, view, ctx.scriptCache));
   if (!scripts.ok) return scripts;
   return { ok: true, value: { fee, coins, cacheHit: scripts.value.cacheHit, touchesCc: scripts.value.touchesCc } };
 }
