@@ -3,6 +3,7 @@
  * derived by `replayBlock` over an in-memory UTXO model (the store does not depend on the chain rules
  * to be tested). Scripts of every indexed kind; a seeded PRNG for the property tests.
  */
+import { seededRandom } from '../helpers/scriptNotation.ts';
 import { Transaction } from 'bitcoinjs-lib';
 import { encodeBlock } from '../../src/chain/block/block.ts';
 import { blockId } from '../../src/chain/block/sign.ts';
@@ -137,16 +138,10 @@ export class TestChain {
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
+/** A small deterministic PRNG (the shared mulberry32) returning numbers in [0, 1). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
+  return () => next() / 4294967296;
 }
 
 /**
