@@ -14,7 +14,8 @@
 //   - the raw ECDSA verify rate of one core in this process, measured just before and just after the
 //     run, and every rate as a ratio against it.
 // Env: BENCH_TXS (20000), BENCH_BATCH (500), BENCH_INFLIGHT (2 batches in flight),
-// CCHOST_VERIFY_WORKERS (passed to the node: 0 = verify on the main thread).
+// CCHOST_VERIFY_WORKERS (passed to the node: 0 = verify on the main thread), BENCH_NODE_FLAGS=none (start
+// the node without NODE_RUNTIME_FLAGS), BENCH_NODE_ARGS (more node flags, e.g. --cpu-prof).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ import { txidOf } from '../src/chain/state/txid.ts';
 import { connectBlock } from '../src/chain/validation/connect.ts';
 import { ccContextKey, scriptFlagsFor } from '../src/chain/validation/flags.ts';
 import { ScriptCache } from '../src/chain/validation/scriptCache.ts';
+import { NODE_RUNTIME_FLAGS } from '../src/node/runtimeFlags.ts';
 import { readDatadirSpec } from '../src/node/specFile.ts';
 import { openStore } from '../src/store/store.ts';
 import { unwrap } from '../src/util/errors.ts';
@@ -70,7 +72,9 @@ interface Signed {
 // ---------------------------------------------------------------- the node and its RPC
 
 const dir = mkdtempSync(join(tmpdir(), 'cchost-bench-'));
-const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), 'bin/cchost.mjs', 'dev', '--datadir', dir, '--rpcport', '0', '--print-json', '--keys', String(KEYS), '--loglevel', 'info'], {
+// The node starts as `npm start` and the `cchost` launcher start it: with NODE_RUNTIME_FLAGS (BENCH_NODE_FLAGS=none leaves them out).
+const nodeFlags = process.env['BENCH_NODE_FLAGS'] === 'none' ? [] : [...NODE_RUNTIME_FLAGS];
+const child: ChildProcess = spawn(process.execPath, [...nodeFlags, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), 'bin/cchost.mjs', 'dev', '--datadir', dir, '--rpcport', '0', '--print-json', '--keys', String(KEYS), '--loglevel', 'info'], {
   stdio: ['ignore', 'pipe', 'pipe'],
   env: { ...process.env },
 });
@@ -345,7 +349,7 @@ const r = (x: number): string => `${Math.round(x).toLocaleString('en-US')}`;
 const ratio = (x: number): string => `${(x / ecdsa).toFixed(2)} × ECDSA`;
 
 console.log(`bench:chain  ${N} one-input two-output P2PKH transactions, sendrawtransaction batches of ${BATCH}, ${INFLIGHT} in flight`);
-console.log(`  machine: ${cpus().length} CPUs, load average ${load0.toFixed(2)} at start; node CCHOST_VERIFY_WORKERS=${process.env['CCHOST_VERIFY_WORKERS'] ?? '(default)'}`);
+console.log(`  machine: ${cpus().length} CPUs, load average ${load0.toFixed(2)} at start; node CCHOST_VERIFY_WORKERS=${process.env['CCHOST_VERIFY_WORKERS'] ?? '(default)'}; node flags: ${[...nodeFlags, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')].join(' ') || '(none)'}`);
 console.log(`  pre-signing (not timed): ${r((signed.length / signMs) * 1000)} tx/s`);
 console.log(`  raw ECDSA verify, one core of this process: ${r(ecdsaBefore)}/s before, ${r(ecdsaAfter)}/s after (mean ${r(ecdsa)}/s)`);
 console.log(`  accepted: ${accepted.size}, rejected: ${rejected}${rejected > 0 ? ` (first: ${firstRejection})` : ''}; missing from blocks: ${missing}; blocks ${startHeight + 1}..${endHeight}, last irreversible ${chainInfo.lastirreversible ?? '?'}`);

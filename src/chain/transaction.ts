@@ -5,7 +5,9 @@
  * serialization (cchost has none) and trailing bytes.
  */
 import { Transaction } from 'bitcoinjs-lib';
+import { hash256 } from '../crypto/hash.ts';
 import type { Result } from '../util/errors.ts';
+import { rememberTxid } from './state/txid.ts';
 import { ByteReader, DecodeFailure } from './codec/reader.ts';
 import { TX_READER_CODES, TxErrorCode } from './errors.ts';
 import type { TxError } from './errors.ts';
@@ -57,7 +59,11 @@ export function parseTransaction(bytes: Uint8Array): Result<Transaction, TxError
     return { ok: false, error: { code: TxErrorCode.DECODE_MALFORMED, message: `transaction: ${String(e)}` } };
   }
   try {
-    return { ok: true, value: Transaction.fromBuffer(bytes) };
+    const tx = Transaction.fromBuffer(bytes);
+    // The scan refused the segwit form and non-minimal CompactSizes, so `bytes` is the canonical
+    // serialization and its double SHA-256 is the txid: `txidOf` never re-serializes the transaction.
+    rememberTxid(tx, hash256(bytes));
+    return { ok: true, value: tx };
   } catch (e) {
     return {
       ok: false,

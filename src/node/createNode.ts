@@ -9,6 +9,7 @@
  * Anything that fails to start closes what already started and throws a `CchostError` whose message
  * names the fix (STORE_LOCKED: "datadir /x is in use by process 4121; stop it or pass --datadir").
  */
+import { NODE_RUNTIME_FLAGS, runtimeFlagsActive } from './runtimeFlags.ts';
 import type { Transaction } from 'bitcoinjs-lib';
 import { createCcHost } from '../cc/host/host.ts';
 import type { CcHost } from '../cc/host/host.ts';
@@ -423,6 +424,9 @@ export async function createNode(config: NodeConfig): Promise<Node> {
     };
     state = 'ready';
     log.info('node started', { chain: spec.name, height: chain.height, lib: store.lib(), rpc: rpc?.url, producer: producer !== undefined });
+    if (!runtimeFlagsActive()) {
+      log.debug('started without the V8 flags of NODE_RUNTIME_FLAGS (the cchost launcher and npm start pass them); the node works, with more GC per transaction', { flags: NODE_RUNTIME_FLAGS });
+    }
     return node;
   } catch (e) {
     await closeAll();

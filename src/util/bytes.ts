@@ -26,6 +26,9 @@ export function isHex(s: unknown): s is string {
 export function fromHex(s: string): Uint8Array {
   if (s.length % 2 !== 0) throw new RangeError(`hex string has odd length ${s.length}`);
   const out = new Uint8Array(s.length / 2);
+  // Node's decoder stops at the first pair that is not hex; a short count sends us to the slow
+  // loop below, which names the offset. (Its own array: never a view of Buffer's shared pool.)
+  if (Buffer.from(out.buffer, out.byteOffset, out.length).write(s, 'hex') === out.length) return out;
   for (let i = 0; i < out.length; i++) {
     const hi = HEX_VALUES[s[2 * i]!];
     const lo = HEX_VALUES[s[2 * i + 1]!];

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRpcClient } from '../../rpc/client.ts';
+import { NODE_RUNTIME_FLAGS } from '../runtimeFlags.ts';
 import { processAlive } from '../../store/lock.ts';
 import { nodePaths, readManifest, rpcUrl, writeManifest } from './layout.ts';
 import type { DevnetManifest, DevnetNode } from './layout.ts';
@@ -118,7 +119,7 @@ export async function devnetUp(dir: string, o: UpOptions = {}): Promise<UpResult
     }
     rmSync(p.cookie, { force: true }); // a killed node leaves its cookie behind: wait for the new one
     const fd = openSync(p.log, 'a');
-    const child = spawn(process.execPath, [CCHOST_BIN, 'node', '--config', p.config, ...(o.args ?? [])], {
+    const child = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, CCHOST_BIN, 'node', '--config', p.config, ...(o.args ?? [])], {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: { ...process.env, ...o.env },
