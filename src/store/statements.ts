@@ -3,6 +3,7 @@
  * amounts use safe integers (bigint), so no satoshi value is ever rounded.
  */
 import type Database from 'better-sqlite3';
+import { BatchInsert } from './batchInsert.ts';
 
 const COIN_COLS = 't.txid, o.vout, o.value, o.script, t.height, o.coinbase';
 
@@ -14,6 +15,9 @@ export class Statements {
   readonly insTx: Database.Statement;
   readonly spend: Database.Statement;
   readonly insOut: Database.Statement;
+  /** Multi-row forms of insTx and insOut (a block's rows, BATCH_ROWS at a time). */
+  readonly txRows: BatchInsert;
+  readonly outRows: BatchInsert;
   // disconnect
   readonly blockRow: Database.Statement;
   readonly undoRow: Database.Statement;
@@ -61,6 +65,8 @@ export class Statements {
     this.insOut = db.prepare(
       'INSERT INTO txout (txnum, vout, value, script, coinbase, addr_kind, addr_hash, eval_code, spent_txnum, spent_vin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.txRows = new BatchInsert(db, 'INSERT INTO tx (txnum, txid, height, pos, byte_offset, byte_length)', 6);
+    this.outRows = new BatchInsert(db, 'INSERT INTO txout (txnum, vout, value, script, coinbase, addr_kind, addr_hash, eval_code, spent_txnum, spent_vin)', 10);
 
     this.blockRow = db.prepare('SELECT id, block, first_txnum, tx_count, fees FROM blocks WHERE height = ?').safeIntegers(true);
     this.undoRow = db.prepare('SELECT data FROM undo WHERE height = ?').pluck();

@@ -5,14 +5,14 @@ import { NODE_RUNTIME_FLAGS, runtimeFlagsActive } from '../../src/node/runtimeFl
 
 const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 
-test('the cchost shebang and npm start pass every NODE_RUNTIME_FLAGS flag', () => {
+test('the cchost shebang, npm start and bench:chain (which plays a receiving node) pass every NODE_RUNTIME_FLAGS flag', () => {
   assert.ok(NODE_RUNTIME_FLAGS.length > 0);
   const shebang = read('bin/cchost.mjs').split('\n')[0]!;
   assert.match(shebang, /^#!\/usr\/bin\/env -S node /);
-  const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start']!;
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
   for (const f of NODE_RUNTIME_FLAGS) {
     assert.ok(shebang.split(' ').includes(f), `shebang lacks ${f}: ${shebang}`);
-    assert.ok(start.split(' ').includes(f), `npm start lacks ${f}: ${start}`);
+    for (const name of ['start', 'bench:chain']) assert.ok(scripts[name]!.split(' ').includes(f), `npm run ${name} lacks ${f}: ${scripts[name]}`);
   }
 });
 
