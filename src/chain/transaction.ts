@@ -62,7 +62,8 @@ export function parseTransaction(bytes: Uint8Array): Result<Transaction, TxError
     const tx = Transaction.fromBuffer(bytes);
     // The scan refused the segwit form and non-minimal CompactSizes, so `bytes` is the canonical
     // serialization and its double SHA-256 is the txid: `txidOf` never re-serializes the transaction.
-    rememberTxid(tx, hash256(bytes));
+    // Kept for block encoding; a view into a larger buffer is copied so it does not pin that buffer.
+    rememberTxid(tx, hash256(bytes), bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
     return { ok: true, value: tx };
   } catch (e) {
     return {

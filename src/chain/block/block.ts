@@ -8,7 +8,7 @@ import { CchostError, err, ok } from '../../util/errors.ts';
 import type { Result } from '../../util/errors.ts';
 import { equalBytes } from '../../util/bytes.ts';
 import { hash256 } from '../../crypto/hash.ts';
-import { rememberTxid } from '../state/txid.ts';
+import { knownTxBytes, rememberTxid } from '../state/txid.ts';
 import { ByteReader, DecodeFailure } from '../codec/reader.ts';
 import { ByteWriter } from '../codec/writer.ts';
 import { ABSOLUTE_MAX_BLOCK_BYTES } from '../params.ts';
@@ -27,6 +27,8 @@ export interface DecodeBlockOptions {
 
 /** Legacy bytes of a transaction; throws `BLOCK_ENCODE_INVALID` for a transaction with witnesses. */
 export function legacyTxBytes(tx: Transaction): Uint8Array {
+  const known = knownTxBytes(tx);
+  if (known !== undefined) return known;
   if (tx.hasWitnesses()) {
     throw new CchostError(BlockErrorCode.ENCODE_INVALID, 'transactions carry no witness data on this chain (legacy serialization only)');
   }
@@ -87,7 +89,7 @@ function parseTx(r: ByteReader, bytes: Uint8Array, index: number): Transaction {
     r.fail(BlockErrorCode.TX_NONCANONICAL, `transaction ${index} is not in canonical legacy serialization`);
   }
   // The bytes are the canonical serialization, so their double SHA-256 is the txid: no second pass.
-  rememberTxid(tx, hash256(bytes));
+  rememberTxid(tx, hash256(bytes), bytes);
   return tx;
 }
 

@@ -8,10 +8,20 @@
  * `setInputScript`, `addInput` or field assignment throws a TypeError instead of silently leaving a
  * wrong txid behind. Take the txid only of finished (signed) transactions; `tx.clone()` gives a
  * mutable copy.
+ *
+ * A decoder that parsed the transaction from its canonical bytes also leaves the bytes here
+ * (`rememberTxid(tx, txid, bytes)`), so encoding a block of such transactions copies bytes instead
+ * of re-serializing each one (`txBytesOf`).
  */
 import type { Transaction } from 'bitcoinjs-lib';
 
-const cache = new WeakMap<Transaction, Uint8Array>();
+interface Known {
+  readonly txid: Uint8Array;
+  /** The canonical legacy serialization, when a decoder had it. */
+  readonly bytes: Uint8Array | undefined;
+}
+
+const cache = new WeakMap<Transaction, Known>();
 
 function freeze(tx: Transaction): void {
   for (const i of tx.ins) Object.freeze(i);
@@ -26,23 +36,32 @@ function freeze(tx: Transaction): void {
  * file comment). Example: `displayTxid(txidOf(tx))` is what explorers show.
  */
 export function txidOf(tx: Transaction): Uint8Array {
-  let id = cache.get(tx);
-  if (id === undefined) {
-    const h = tx.getHash();
-    id = new Uint8Array(h.buffer, h.byteOffset, h.byteLength).slice();
-    freeze(tx);
-    cache.set(tx, id);
-  }
-  return id;
+  const known = cache.get(tx);
+  if (known !== undefined) return known.txid;
+  const h = tx.getHash();
+  const txid = new Uint8Array(h.buffer, h.byteOffset, h.byteLength).slice();
+  freeze(tx);
+  cache.set(tx, { txid, bytes: undefined });
+  return txid;
+}
+
+/**
+ * The legacy serialization of `tx` as its decoder received it, or undefined when the transaction was
+ * built in memory (then `tx.toBuffer()` is the way). Never modify the result: it may be a view of a
+ * block's bytes.
+ */
+export function knownTxBytes(tx: Transaction): Uint8Array | undefined {
+  return cache.get(tx)?.bytes;
 }
 
 /**
  * Records `txid` as the txid of `tx` when the caller hashed the transaction's exact legacy bytes
- * already (the block decoder does: it has checked that the bytes are the canonical serialization), so
- * `txidOf` never re-serializes it. Freezes `tx` like `txidOf`.
+ * already (the decoders do: they have checked that the bytes are the canonical serialization), so
+ * `txidOf` never re-serializes it; with `bytes`, `knownTxBytes` returns them. The bytes must not
+ * change afterwards. Freezes `tx` like `txidOf`.
  */
-export function rememberTxid(tx: Transaction, txid: Uint8Array): void {
+export function rememberTxid(tx: Transaction, txid: Uint8Array, bytes?: Uint8Array): void {
   if (cache.has(tx)) return;
   freeze(tx);
-  cache.set(tx, txid);
+  cache.set(tx, { txid, bytes });
 }
