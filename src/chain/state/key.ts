@@ -8,12 +8,15 @@ import type { OutPoint } from './types.ts';
 
 const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
 
+/** Node's native hex encoder, called on a plain Uint8Array (no Buffer object per call); undefined where absent. */
+const nativeHex = (Buffer.prototype as unknown as { hexSlice?: (this: Uint8Array, start: number, end: number) => string }).hexSlice;
+
 /**
  * 64 hex digits of a 32-byte txid in internal byte order (the key form, not display order). Node's
  * native hex encoder gives a flat string (cheaper to hash as a Map key than a concatenation).
  */
 export function txidKey(txid: Uint8Array): string {
-  if (txid.length >= 32) return Buffer.from(txid.buffer, txid.byteOffset, 32).toString('hex');
+  if (txid.length >= 32) return nativeHex !== undefined ? nativeHex.call(txid, 0, 32) : Buffer.from(txid.buffer, txid.byteOffset, 32).toString('hex');
   let s = '';
   for (let i = 0; i < 32; i++) s += HEX2[txid[i]!];
   return s;

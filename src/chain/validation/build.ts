@@ -141,7 +141,7 @@ export function buildBlock(p: BuildBlockParams): Result<BuiltBlock, BlockRejecti
     }
     if (connector.fees + r.value.fee > MAX_MONEY) continue;
     connector.fees += r.value.fee;
-    connector.apply(tx, txid, false);
+    connector.apply(tx, txid, false, r.value.inputKeys);
     seen.add(k);
     taken.push(tx);
     takenIds.push(txid);

@@ -161,7 +161,7 @@ export function connectBlock(view: UtxoView, block: Block, ctx: BlockContext, op
           txIndex: i,
         });
       }
-      connector.apply(tx, txid, false);
+      connector.apply(tx, txid, false, r.value.inputKeys);
     }
   }
 

@@ -29,15 +29,16 @@ export class BlockConnector {
   /**
    * Applies a validated transaction: spends its inputs (none for a coinbase) and adds its spendable
    * outputs at this height. Throws `STATE_COIN_MISSING` if an input vanished between validation and
-   * application (a bug, not a consensus outcome).
+   * application (a bug, not a consensus outcome). `inputKeys` are the inputs' outpoint keys when the
+   * caller has them (`checkTxContextual`'s `inputKeys`).
    */
-  apply(tx: Transaction, txid: Uint8Array, coinbase: boolean): void {
+  apply(tx: Transaction, txid: Uint8Array, coinbase: boolean, inputKeys?: readonly string[]): void {
     const hex = txidKey(txid);
     if (!coinbase) {
       for (let vin = 0; vin < tx.ins.length; vin++) {
         const input = tx.ins[vin]!;
         const outpoint = { txid: input.hash, vout: input.index };
-        const s = this.overlay.spendCoin(outpoint, keyOf(txidKey(input.hash), input.index));
+        const s = this.overlay.spendCoin(outpoint, inputKeys?.[vin] ?? keyOf(txidKey(input.hash), input.index));
         if (s === undefined) throw new CchostError('STATE_COIN_MISSING', `input ${vin} of a validated transaction has no coin`);
         const rec: SpentCoin = { outpoint, coin: s.coin, spender: { txid, vin } };
         (s.fresh ? this.spentInBlock : this.spent).push(rec);

@@ -49,6 +49,8 @@ export interface TxCheckResult {
   readonly cacheHit: boolean;
   /** The CC host took part. */
   readonly touchesCc: boolean;
+  /** The inputs' outpoint keys when the view took keys (pass them to `BlockConnector.apply`). */
+  readonly inputKeys: readonly string[] | undefined;
 }
 
 const NO_PENDING = (): undefined => undefined;
@@ -108,5 +110,5 @@ export function checkTxContextual(tx: Transaction, txid: Uint8Array, view: UtxoV
   if (!rel.ok) return rel;
   const scripts = checkTxScripts(tx, txid, coins, scriptCheckContext(ctx, view, ctx.scriptCache));
   if (!scripts.ok) return scripts;
-  return { ok: true, value: { fee, coins, cacheHit: scripts.value.cacheHit, touchesCc: scripts.value.touchesCc } };
+  return { ok: true, value: { fee, coins, cacheHit: scripts.value.cacheHit, touchesCc: scripts.value.touchesCc, inputKeys: inputs.value.keys } };
 }

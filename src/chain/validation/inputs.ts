@@ -21,6 +21,8 @@ export interface TxInputs {
   readonly valueOut: bigint;
   /** valueIn − valueOut (≥ 0). */
   readonly fee: bigint;
+  /** The inputs' `outpointKey`s when the view took keys (CoinsOverlay), for spending them without rebuilding the keys. */
+  readonly keys: readonly string[] | undefined;
 }
 
 /** A view that can take precomputed `outpointKey`s (CoinsOverlay); plain views are asked through `getCoin`. */
@@ -40,10 +42,17 @@ export function isImmatureCoinbase(coin: Coin, spendHeight: number, coinbaseMatu
 export function checkTxInputs(tx: Transaction, view: UtxoView, spendHeight: number, coinbaseMaturity: number): Result<TxInputs, TxRejection> {
   const keyed = view as KeyedView;
   const coins: Coin[] = new Array<Coin>(tx.ins.length);
+  const keys = keyed.getCoinByKey !== undefined ? new Array<string>(tx.ins.length) : undefined;
   for (let i = 0; i < tx.ins.length; i++) {
     const input = tx.ins[i]!;
     const op = { txid: input.hash, vout: input.index };
-    const coin = keyed.getCoinByKey !== undefined ? keyed.getCoinByKey(keyOf(txidKey(input.hash), input.index), op) : view.getCoin(op);
+    let coin: Coin | undefined;
+    if (keys !== undefined) {
+      const key = (keys[i] = keyOf(txidKey(input.hash), input.index));
+      coin = keyed.getCoinByKey!(key, op);
+    } else {
+      coin = view.getCoin(op);
+    }
     if (coin === undefined) {
       const where = displayOutpoint(op);
       return txReject(TxRejectCode.MISSING_INPUTS, `input ${i} spends ${where}, which is not an unspent coin (unknown, or already spent)`, {
@@ -81,5 +90,5 @@ export function checkTxInputs(tx: Transaction, view: UtxoView, spendHeight: numb
       reason: 'bad-txns-in-belowout',
     });
   }
-  return { ok: true, value: { coins, valueIn, valueOut, fee: valueIn - valueOut } };
+  return { ok: true, value: { coins, valueIn, valueOut, fee: valueIn - valueOut, keys } };
 }
