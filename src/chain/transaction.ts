@@ -5,9 +5,8 @@
  * serialization (cchost has none) and trailing bytes.
  */
 import { Transaction } from 'bitcoinjs-lib';
-import { hash256 } from '../crypto/hash.ts';
 import type { Result } from '../util/errors.ts';
-import { rememberTxid } from './state/txid.ts';
+import { rememberTxBytes } from './state/txid.ts';
 import { ByteReader, DecodeFailure } from './codec/reader.ts';
 import { TX_READER_CODES, TxErrorCode } from './errors.ts';
 import type { TxError } from './errors.ts';
@@ -61,9 +60,9 @@ export function parseTransaction(bytes: Uint8Array): Result<Transaction, TxError
   try {
     const tx = Transaction.fromBuffer(bytes);
     // The scan refused the segwit form and non-minimal CompactSizes, so `bytes` is the canonical
-    // serialization and its double SHA-256 is the txid: `txidOf` never re-serializes the transaction.
-    // Kept for block encoding; a view into a larger buffer is copied so it does not pin that buffer.
-    rememberTxid(tx, hash256(bytes), bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
+    // serialization: `txidOf` hashes it and block encoding copies it. A view into a larger buffer is
+    // copied so it does not pin that buffer.
+    rememberTxBytes(tx, bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
     return { ok: true, value: tx };
   } catch (e) {
     return {

@@ -9,7 +9,6 @@
  * Anything that fails to start closes what already started and throws a `CchostError` whose message
  * names the fix (STORE_LOCKED: "datadir /x is in use by process 4121; stop it or pass --datadir").
  */
-import { NODE_RUNTIME_FLAGS, runtimeFlagsActive } from './runtimeFlags.ts';
 import type { Transaction } from 'bitcoinjs-lib';
 import { createCcHost } from '../cc/host/host.ts';
 import type { CcHost } from '../cc/host/host.ts';
@@ -38,6 +37,7 @@ import { CchostError, unwrap } from '../util/errors.ts';
 import { indexCoinSource } from '../wallet/coinSources.ts';
 import { Keystore } from '../wallet/keystore.ts';
 import { Wallet } from '../wallet/wallet.ts';
+import { NODE_RUNTIME_FLAGS, runtimeFlagsActive } from './runtimeFlags.ts';
 import { ChainState } from './chainState.ts';
 import { NodeErrorCode, nodeError } from './errors.ts';
 import { createLogger } from './log.ts';

@@ -34,9 +34,12 @@ export class BatchInsert {
     this.many = db.prepare(`${head} VALUES ${new Array<string>(BATCH_ROWS).fill(row).join(', ')}`);
   }
 
-  /** A queue of rows for this table; `tag` is handed back in a RowInsertError. */
-  queue(): RowQueue {
-    return new RowQueue(this);
+  /**
+   * A queue of rows for this table. A refused row becomes a RowInsertError carrying the row's tag;
+   * `refused` (when given) sees it first and may throw something else instead.
+   */
+  queue(refused?: (e: RowInsertError) => never): RowQueue {
+    return new RowQueue(this, refused);
   }
 
   /** @internal */ runOne(row: readonly unknown[]): void {
@@ -53,7 +56,10 @@ export class RowQueue {
   private flat: unknown[] = [];
   private tags: unknown[] = [];
 
-  constructor(private readonly target: BatchInsert) {}
+  constructor(
+    private readonly target: BatchInsert,
+    private readonly refused: ((e: RowInsertError) => never) | undefined,
+  ) {}
 
   /** Queues one row: exactly `columns` values in column order; writes a full batch at once. */
   add(tag: unknown, ...values: unknown[]): void {
@@ -85,7 +91,9 @@ export class RowQueue {
     try {
       this.target.runOne(row);
     } catch (e) {
-      throw new RowInsertError(row, this.tags[i], e);
+      const error = new RowInsertError(row, this.tags[i], e);
+      this.refused?.(error);
+      throw error;
     }
   }
 

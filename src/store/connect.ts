@@ -10,7 +10,6 @@
 import type { BlockDelta, Coin, SpentCoin } from '../chain/state/types.ts';
 import { scriptKeys } from '../chain/scriptKeys.ts';
 import { equalBytes } from '../util/bytes.ts';
-import { RowInsertError } from './batchInsert.ts';
 import { fail, sqliteCode, StoreFailure } from './core.ts';
 import type { Core, CoreState } from './core.ts';
 import { StoreErrorCode } from './errors.ts';
@@ -84,16 +83,6 @@ class TxFinder {
   }
 }
 
-/** Runs a queued-row write, handing a refused row to `failed`. */
-function written(write: () => void, failed: (e: RowInsertError) => never): void {
-  try {
-    write();
-  } catch (e) {
-    if (e instanceof RowInsertError) failed(e);
-    throw e;
-  }
-}
-
 function bad(height: number, message: string): never {
   fail(StoreErrorCode.BAD_DELTA, `block ${height}: ${message}`, { height });
 }
@@ -157,17 +146,16 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
     if (sqliteCode(e)?.startsWith('SQLITE_CONSTRAINT')) bad(height, `block id ${Buffer.from(delta.id).toString('hex')} is already in the chain`);
     throw e;
   }
-  const txRows = st.txRows.queue();
+  const txRows = st.txRows.queue((e) => {
+    if (sqliteCode(e.cause)?.startsWith('SQLITE_CONSTRAINT')) bad(height, `transaction ${txidHex(delta.txids[e.tag as number]!)} is already in the chain`);
+    throw e.cause;
+  });
   let offset = txStart;
   for (let i = 0; i < txs.length; i++) {
     txRows.add(i, first + i, delta.txids[i]!, height, i, offset, lengths[i]!);
     offset += lengths[i]!;
   }
-  const txRowFailed = (e: RowInsertError): never => {
-    if (sqliteCode(e.cause)?.startsWith('SQLITE_CONSTRAINT')) bad(height, `transaction ${txidHex(delta.txids[e.tag as number]!)} is already in the chain`);
-    throw e.cause;
-  };
-  written(() => txRows.flush(), txRowFailed);
+  txRows.flush();
 
   // Every non-coinbase input is spent exactly once, by the delta entry that names it.
   let inputs = 0;
@@ -192,12 +180,11 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
     seen.add(k);
     return p;
   };
-  const outRows = st.outRows.queue();
-  const outRowFailed = (e: RowInsertError): never => {
+  const outRows = st.outRows.queue((e) => {
     const [p, vout] = e.tag as [number, number];
     if (sqliteCode(e.cause)?.startsWith('SQLITE_CONSTRAINT')) bad(height, `output ${txidHex(delta.txids[p]!)}:${vout} is created twice`);
     throw e.cause;
-  };
+  });
   const insertOut = (p: number, vout: number, coin: Coin, spentTxnum: number | null, spentVin: number | null): void => {
     const out = txs[p]!.outs[vout];
     if (out === undefined || out.value !== coin.value || !equalBytes(out.script, coin.script) || coin.height !== height) {
@@ -205,22 +192,18 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
     }
     const keys = scriptKeys(coin.script);
     const a = keys.address;
-    written(
-      () =>
-        outRows.add(
-          [p, vout],
-          first + p,
-          vout,
-          coin.value,
-          coin.script,
-          coin.coinbase ? 1 : 0,
-          a === undefined ? null : ADDR_KIND_CODE[a.kind],
-          a === undefined ? null : a.hash,
-          keys.evalCode ?? null,
-          spentTxnum,
-          spentVin,
-        ),
-      outRowFailed,
+    outRows.add(
+      [p, vout],
+      first + p,
+      vout,
+      coin.value,
+      coin.script,
+      coin.coinbase ? 1 : 0,
+      a === undefined ? null : ADDR_KIND_CODE[a.kind],
+      a === undefined ? null : a.hash,
+      keys.evalCode ?? null,
+      spentTxnum,
+      spentVin,
     );
   };
 
@@ -242,7 +225,7 @@ export function connectInTx(core: Core, work: CoreState, delta: BlockDelta, hook
     if (cp === undefined || cp >= sp) bad(height, `${txidHex(s.outpoint.txid)}:${s.outpoint.vout} is not created earlier in the block than its spender`);
     insertOut(cp, s.outpoint.vout, s.coin, first + sp, s.spender.vin);
   }
-  written(() => outRows.flush(), outRowFailed);
+  outRows.flush();
   st.insUndo.run(height, encodeUndo(refs));
 
   const connect = hooks?.connect;

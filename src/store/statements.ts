@@ -12,10 +12,8 @@ export class Statements {
   // connect
   readonly insBlock: Database.Statement;
   readonly insUndo: Database.Statement;
-  readonly insTx: Database.Statement;
   readonly spend: Database.Statement;
-  readonly insOut: Database.Statement;
-  /** Multi-row forms of insTx and insOut (a block's rows, BATCH_ROWS at a time). */
+  /** A block's `tx` and `txout` rows, BATCH_ROWS at a time. */
   readonly txRows: BatchInsert;
   readonly outRows: BatchInsert;
   // disconnect
@@ -56,15 +54,11 @@ export class Statements {
   constructor(db: Database.Database) {
     this.insBlock = db.prepare('INSERT INTO blocks (height, id, header, block, first_txnum, tx_count, fees) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.insUndo = db.prepare('INSERT INTO undo (height, data) VALUES (?, ?)');
-    this.insTx = db.prepare('INSERT INTO tx (txnum, txid, height, pos, byte_offset, byte_length) VALUES (?, ?, ?, ?, ?, ?)');
     this.spend = db
       .prepare(
         'UPDATE txout SET spent_txnum = ?, spent_vin = ? WHERE txnum = (SELECT txnum FROM tx WHERE txid = ?) AND vout = ? AND spent_txnum IS NULL RETURNING txnum',
       )
       .pluck();
-    this.insOut = db.prepare(
-      'INSERT INTO txout (txnum, vout, value, script, coinbase, addr_kind, addr_hash, eval_code, spent_txnum, spent_vin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
     this.txRows = new BatchInsert(db, 'INSERT INTO tx (txnum, txid, height, pos, byte_offset, byte_length)', 6);
     this.outRows = new BatchInsert(db, 'INSERT INTO txout (txnum, vout, value, script, coinbase, addr_kind, addr_hash, eval_code, spent_txnum, spent_vin)', 10);
 

@@ -7,8 +7,7 @@ import { Transaction } from 'bitcoinjs-lib';
 import { CchostError, err, ok } from '../../util/errors.ts';
 import type { Result } from '../../util/errors.ts';
 import { equalBytes } from '../../util/bytes.ts';
-import { hash256 } from '../../crypto/hash.ts';
-import { knownTxBytes, rememberTxid } from '../state/txid.ts';
+import { knownTxBytes, rememberTxBytes } from '../state/txid.ts';
 import { ByteReader, DecodeFailure } from '../codec/reader.ts';
 import { ByteWriter } from '../codec/writer.ts';
 import { ABSOLUTE_MAX_BLOCK_BYTES } from '../params.ts';
@@ -89,7 +88,7 @@ function parseTx(r: ByteReader, bytes: Uint8Array, index: number): Transaction {
     r.fail(BlockErrorCode.TX_NONCANONICAL, `transaction ${index} is not in canonical legacy serialization`);
   }
   // The bytes are the canonical serialization, so their double SHA-256 is the txid: no second pass.
-  rememberTxid(tx, hash256(bytes), bytes);
+  rememberTxBytes(tx, bytes);
   return tx;
 }
 

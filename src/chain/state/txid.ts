@@ -9,15 +9,17 @@
  * wrong txid behind. Take the txid only of finished (signed) transactions; `tx.clone()` gives a
  * mutable copy.
  *
- * A decoder that parsed the transaction from its canonical bytes also leaves the bytes here
- * (`rememberTxid(tx, txid, bytes)`), so encoding a block of such transactions copies bytes instead
- * of re-serializing each one (`txBytesOf`).
+ * A decoder that parsed the transaction from its canonical bytes leaves the bytes here
+ * (`rememberTxBytes`): the txid is then the hash of those bytes, taken when first asked for, and
+ * encoding a block of such transactions copies bytes instead of re-serializing each one
+ * (`knownTxBytes`).
  */
 import type { Transaction } from 'bitcoinjs-lib';
+import { hash256 } from '../../crypto/hash.ts';
 
+/** What is known of a transaction: its txid once taken, its bytes when a decoder had them (at least one of the two). */
 interface Known {
-  readonly txid: Uint8Array;
-  /** The canonical legacy serialization, when a decoder had it. */
+  txid: Uint8Array | undefined;
   readonly bytes: Uint8Array | undefined;
 }
 
@@ -37,7 +39,7 @@ function freeze(tx: Transaction): void {
  */
 export function txidOf(tx: Transaction): Uint8Array {
   const known = cache.get(tx);
-  if (known !== undefined) return known.txid;
+  if (known !== undefined) return known.txid ?? (known.txid = hash256(known.bytes as Uint8Array));
   const h = tx.getHash();
   const txid = new Uint8Array(h.buffer, h.byteOffset, h.byteLength).slice();
   freeze(tx);
@@ -55,13 +57,12 @@ export function knownTxBytes(tx: Transaction): Uint8Array | undefined {
 }
 
 /**
- * Records `txid` as the txid of `tx` when the caller hashed the transaction's exact legacy bytes
- * already (the decoders do: they have checked that the bytes are the canonical serialization), so
- * `txidOf` never re-serializes it; with `bytes`, `knownTxBytes` returns them. The bytes must not
- * change afterwards. Freezes `tx` like `txidOf`.
+ * Records `bytes` as the legacy serialization of `tx`, for a decoder that has checked they are the
+ * canonical form: `txidOf` hashes them (once, when first asked) instead of re-serializing `tx`, and
+ * `knownTxBytes` returns them. The bytes must not change afterwards. Freezes `tx` like `txidOf`.
  */
-export function rememberTxid(tx: Transaction, txid: Uint8Array, bytes?: Uint8Array): void {
+export function rememberTxBytes(tx: Transaction, bytes: Uint8Array): void {
   if (cache.has(tx)) return;
   freeze(tx);
-  cache.set(tx, { txid, bytes });
+  cache.set(tx, { txid: undefined, bytes });
 }
